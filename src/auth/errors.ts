@@ -1,0 +1,16 @@
+/**
+ * Why a token was refused, as a stable code (jose's own error codes stay inside
+ * the verifier so callers do not depend on the library).
+ */
+export type AuthErrorCode = "token_missing" | "token_invalid" | "token_expired";
+
+/** A refused token: always answered 401 with `code`. */
+export class AuthError extends Error {
+  override name = "AuthError";
+  constructor(
+    readonly code: AuthErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

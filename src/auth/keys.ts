@@ -1,0 +1,49 @@
+/**
+ * Chooses the verification key source from the env. Outside development there is
+ * no fallback key: a missing or weak key is a configuration error (HTTP 503).
+ */
+import { ConfigError, readConfig } from "../config";
+import { jwksKeySource, type KeySource, MIN_SECRET_BYTES, secretKeySource } from "./verify";
+
+interface KeyVars {
+  JWT_SECRET?: string;
+  JWT_JWKS_URL?: string;
+  DEV_JWT_SECRET?: string;
+}
+
+/**
+ * The key source for this deployment: `JWT_JWKS_URL` if set, else `JWT_SECRET`,
+ * else — only with `DEV_AUTH="true"` — the clearly named `DEV_JWT_SECRET`.
+ * @example const source = resolveKeySource(env);
+ */
+export function resolveKeySource(env: Env): KeySource {
+  const vars = env as KeyVars;
+  if (vars.JWT_JWKS_URL) {
+    try {
+      return jwksKeySource(vars.JWT_JWKS_URL);
+    } catch {
+      throw new ConfigError("JWT_JWKS_URL is not a valid URL");
+    }
+  }
+  const secret = vars.JWT_SECRET || (readConfig(env).devAuth ? vars.DEV_JWT_SECRET : undefined);
+  if (!secret) {
+    throw new ConfigError("no signing key configured: set JWT_SECRET or JWT_JWKS_URL");
+  }
+  try {
+    return secretKeySource(secret);
+  } catch {
+    throw new ConfigError(`the HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+}
+
+/**
+ * The secret `POST /dev/token` signs with (development only), as bytes.
+ * @example const key = devSigningKey(env);
+ */
+export function devSigningKey(env: Env): Uint8Array {
+  const source = resolveKeySource(env);
+  if (source.kind !== "secret") {
+    throw new ConfigError("POST /dev/token needs an HS256 secret, not a JWKS");
+  }
+  return source.key;
+}

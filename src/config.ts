@@ -1,0 +1,65 @@
+/**
+ * Typed configuration read from wrangler vars. Every limit is a var (see
+ * wrangler.toml); nothing here is a hidden constant. A malformed var is a
+ * configuration error (HTTP 503), never a silent default.
+ */
+
+/** Limits and policies, parsed from vars. */
+export interface Config {
+  devAuth: boolean;
+  allowedOrigins: string[];
+  maxMessageBytes: number;
+  maxContentChars: number;
+  rateLimitPerMinute: number;
+  rateLimitStrikes: number;
+  idleTimeoutMs: number;
+  historyLimit: number;
+  historyOnJoin: number;
+  jwtMaxTtlSeconds: number;
+}
+
+/** Thrown when a var is missing or malformed; the worker answers 503. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type VarSource = Partial<Record<string, unknown>>;
+
+function positiveInt(vars: VarSource, key: string, fallback: number): number {
+  const raw = vars[key];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new ConfigError(`${key} must be a positive integer`);
+  }
+  return n;
+}
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * Reads the configuration from the worker's (or object's) env, once per env object.
+ * @example const { maxMessageBytes } = readConfig(env);
+ */
+export function readConfig(env: object): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const vars = env as VarSource;
+  const config: Config = {
+    devAuth: vars.DEV_AUTH === "true",
+    allowedOrigins: String(vars.ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+    maxMessageBytes: positiveInt(vars, "MAX_MESSAGE_BYTES", 65536),
+    maxContentChars: positiveInt(vars, "MAX_CONTENT_CHARS", 10000),
+    rateLimitPerMinute: positiveInt(vars, "RATE_LIMIT_PER_MINUTE", 100),
+    rateLimitStrikes: positiveInt(vars, "RATE_LIMIT_STRIKES", 5),
+    idleTimeoutMs: positiveInt(vars, "IDLE_TIMEOUT_MS", 60000),
+    historyLimit: positiveInt(vars, "HISTORY_LIMIT", 1000),
+    historyOnJoin: positiveInt(vars, "HISTORY_ON_JOIN", 50),
+    jwtMaxTtlSeconds: positiveInt(vars, "JWT_MAX_TTL_SECONDS", 86400),
+  };
+  cache.set(env, config);
+  return config;
+}

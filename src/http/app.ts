@@ -1,0 +1,30 @@
+/**
+ * The worker: a thin Hono edge. It authenticates, validates and routes; every
+ * room's state and policy live in that room's Durable Object.
+ */
+import { Hono } from "hono";
+import { ConfigError } from "../config";
+import { VERSION } from "../version";
+import { devRoutes } from "./dev-routes";
+import { HttpError } from "./http-error";
+import { roomsRoutes } from "./rooms-routes";
+
+/** The Hono application served by the worker. */
+export const app = new Hono<{ Bindings: Env }>();
+
+app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
+app.route("/v1/rooms", roomsRoutes);
+app.route("/dev", devRoutes);
+
+app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404));
+
+app.onError((err, c) => {
+  if (err instanceof HttpError) return c.json(err.body(), err.status);
+  if (err instanceof ConfigError) {
+    // The operator needs the reason; the client only that the service is misconfigured.
+    console.error(`configuration error: ${err.message}`);
+    return c.json({ error: "misconfigured", message: "the service is not configured" }, 503);
+  }
+  console.error(`unhandled error: ${err instanceof Error ? err.message : String(err)}`);
+  return c.json({ error: "internal", message: "internal error" }, 500);
+});

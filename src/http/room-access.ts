@@ -1,0 +1,51 @@
+/**
+ * The checks every room request passes in the worker, in the contract's refusal
+ * order: room name (400), origin (403), token (401), room permission (403).
+ * Refusing here is cheaper than waking a room object.
+ */
+import { AuthError } from "../auth/errors";
+import { resolveKeySource } from "../auth/keys";
+import { isRoomPermitted } from "../auth/rooms-claim";
+import { type Identity, verifyToken } from "../auth/verify";
+import { readConfig } from "../config";
+import { isValidRoomName } from "../protocol/room-name";
+import { HttpError } from "./http-error";
+import { isOriginAllowed } from "./origin";
+
+/**
+ * Verifies that `token` may use `room`, or throws {@link HttpError}.
+ * @example const identity = await checkRoomAccess(req, env, "general", token);
+ */
+export async function checkRoomAccess(
+  req: Request,
+  env: Env,
+  room: string,
+  token: string | undefined,
+): Promise<Identity> {
+  if (!isValidRoomName(room)) {
+    throw new HttpError(400, "invalid_room", "room names are 1-100 of A-Z a-z 0-9 _ -");
+  }
+  const config = readConfig(env);
+  if (!isOriginAllowed(req, config.allowedOrigins)) {
+    throw new HttpError(403, "origin_not_allowed", "this origin may not connect");
+  }
+  const source = resolveKeySource(env);
+  if (!token) {
+    throw new HttpError(401, "token_missing", "a token is required");
+  }
+  let identity: Identity;
+  try {
+    identity = await verifyToken(token, source, {
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+      maxTtlSeconds: config.jwtMaxTtlSeconds,
+    });
+  } catch (err) {
+    if (err instanceof AuthError) throw new HttpError(401, err.code, err.message);
+    throw err;
+  }
+  if (!isRoomPermitted(identity.rooms, room)) {
+    throw new HttpError(403, "room_forbidden", "this token may not use this room");
+  }
+  return identity;
+}

@@ -1,0 +1,48 @@
+/**
+ * Room endpoints: the WebSocket upgrade and the history page. Both authenticate
+ * here and hand the request to the room's object, which owns all room state.
+ */
+import { Hono } from "hono";
+import { extractToken } from "../auth/transport";
+import { historyQuerySchema } from "../protocol/schemas";
+import { withForwardedIdentity } from "../room/forwarded-identity";
+import { HttpError } from "./http-error";
+import { checkRoomAccess } from "./room-access";
+
+/** `/v1/rooms/:room/...` routes. */
+export const roomsRoutes = new Hono<{ Bindings: Env }>();
+
+roomsRoutes.get("/:room/ws", async (c) => {
+  const req = c.req.raw;
+  if (req.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new HttpError(426, "upgrade_required", "this endpoint needs a WebSocket upgrade");
+  }
+  const room = c.req.param("room");
+  const carrier = extractToken(req);
+  const identity = await checkRoomAccess(req, c.env, room, carrier.token);
+  if (carrier.offersOnlyOtherSubprotocols) {
+    throw new HttpError(400, "unsupported_subprotocol", "offer the roomcast.v1 subprotocol");
+  }
+  // The raw upgrade goes to the room, which accepts the socket with the
+  // Hibernation API; accepting it here would pin the worker and never hibernate.
+  const forwarded = withForwardedIdentity(req, {
+    room,
+    identity,
+    answerSubprotocol: carrier.offersSubprotocol,
+  });
+  return c.env.ROOM.getByName(room).fetch(forwarded);
+});
+
+roomsRoutes.get("/:room/messages", async (c) => {
+  const req = c.req.raw;
+  const room = c.req.param("room");
+  const auth = req.headers.get("Authorization");
+  const token = auth ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined;
+  await checkRoomAccess(req, c.env, room, token);
+  const query = historyQuerySchema.safeParse(c.req.query());
+  if (!query.success) {
+    throw new HttpError(400, "invalid_query", "before/after are seqs (one of them), limit is 1-100");
+  }
+  const page = await c.env.ROOM.getByName(room).history(query.data);
+  return c.json({ room, ...page });
+});

@@ -1,0 +1,67 @@
+/**
+ * The boundary of the room: a raw WebSocket message becomes either a typed
+ * client frame or the `error` frame that refuses it. Size is counted in UTF-8
+ * bytes, as the contract says: the platform itself accepts far larger frames.
+ */
+import { ErrorCode } from "../protocol/codes";
+import type { ErrorFrame } from "../protocol/frames";
+import { type ClientFrame, clientFrameSchema, type SchemaLimits } from "../protocol/schemas";
+
+/** A parsed frame, or the refusal to send back. */
+export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
+
+/** Limits applied at the boundary. */
+export interface FrameLimits extends SchemaLimits {
+  maxMessageBytes: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 length of `text`, without encoding it when the answer is obvious: a
+ * UTF-16 code unit takes 1 to 3 UTF-8 bytes.
+ */
+export function exceedsUtf8Bytes(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  if (text.length * 3 <= max) return false;
+  return encoder.encode(text).byteLength > max;
+}
+
+function refuse(code: ErrorCode, message: string, ref?: string): ParseResult {
+  return {
+    ok: false,
+    error: { type: "error", code, message, ...(ref ? { ref } : {}) } satisfies ErrorFrame,
+  };
+}
+
+/** A parser for raw frames under fixed limits (the schema is built once). */
+export function frameParser(limits: FrameLimits): (raw: string | ArrayBuffer) => ParseResult {
+  const schema = clientFrameSchema(limits);
+  return (raw) => {
+    if (typeof raw !== "string") {
+      if (raw.byteLength > limits.maxMessageBytes) {
+        return refuse(ErrorCode.TooLarge, `frames are limited to ${limits.maxMessageBytes} bytes`);
+      }
+      return refuse(ErrorCode.InvalidMessage, "binary frames are not part of protocol v1");
+    }
+    if (exceedsUtf8Bytes(raw, limits.maxMessageBytes)) {
+      return refuse(ErrorCode.TooLarge, `frames are limited to ${limits.maxMessageBytes} bytes`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return refuse(ErrorCode.InvalidJson, "the frame is not valid JSON");
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return { ok: true, frame: parsed.data };
+    const cid = (json as { cid?: unknown } | null)?.cid;
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    return refuse(
+      ErrorCode.InvalidMessage,
+      `${where}${issue?.message ?? "invalid frame"}`,
+      typeof cid === "string" ? cid.slice(0, 64) : undefined,
+    );
+  };
+}

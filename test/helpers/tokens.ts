@@ -1,0 +1,42 @@
+/**
+ * Real signed tokens for tests, made with jose and the secret the worker under
+ * test is configured with (the dev secret in wrangler.toml).
+ */
+import { SignJWT } from "jose";
+
+/** The dev-only secret from wrangler.toml [vars]. */
+export const DEV_SECRET = "roomcast-local-dev-only-secret-do-not-deploy-0001";
+
+/** Claims a test may set; `sub` and a one-hour `exp` are filled in when absent. */
+export interface TestClaims {
+  sub?: string;
+  name?: string;
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  rooms?: string[];
+  role?: string;
+  iss?: string;
+  aud?: string;
+}
+
+/**
+ * An HS256 token with the given claims (pass `sub: undefined` explicitly to omit it).
+ * @example await signTestToken({ sub: "alice" })
+ */
+export async function signTestToken(claims: TestClaims = {}, secret = DEV_SECRET): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = {
+    sub: `user-${crypto.randomUUID()}`,
+    iat: now,
+    exp: now + 3600,
+    ...claims,
+  };
+  for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
+  return new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(secret));
+}
+
+/** A room name no other test uses. */
+export function freshRoom(prefix = "room"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 13)}`;
+}
