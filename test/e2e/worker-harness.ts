@@ -1,0 +1,90 @@
+/**
+ * Starts the real worker (wrangler's createTestHarness: the worker and its room
+ * objects in workerd, from wrangler.toml) for Node-side tests, and opens real
+ * `ws` clients against it.
+ */
+import { createTestHarness } from "wrangler";
+import WebSocket from "ws";
+import type { WelcomeFrame } from "../../src/protocol/frames";
+import { FrameQueue } from "../helpers/frame-queue";
+
+/** A running worker and its base URL. */
+export interface RunningWorker {
+  url: URL;
+  /** ws:// URL of a room's upgrade endpoint. */
+  roomUrl(room: string, query?: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the worker with optional test-only var overrides.
+ * @example const worker = await startWorker({ RATE_LIMIT_PER_MINUTE: "20" });
+ */
+export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
+  const harness = createTestHarness({ workers: [{ configPath: "./wrangler.toml", vars }] });
+  const { url } = await harness.listen();
+  return {
+    url,
+    roomUrl: (room, query = "") => `${url.origin.replace(/^http/, "ws")}/v1/rooms/${room}/ws${query}`,
+    close: () => harness.close(),
+  };
+}
+
+/** A `ws` client with its frame queue. */
+export interface NodeSocket {
+  ws: WebSocket;
+  frames: FrameQueue;
+  send(frame: object | string): void;
+}
+
+/** Opens a socket and waits for it to open (or for the refusal, which rejects). */
+export function openSocket(
+  url: string,
+  options: WebSocket.ClientOptions = {},
+  protocols?: string[],
+): Promise<NodeSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, options);
+    const frames = new FrameQueue(ws);
+    const timer = setTimeout(() => reject(new Error(`timed out opening ${url}`)), 10_000);
+    ws.once("open", () => {
+      clearTimeout(timer);
+      resolve({ ws, frames, send: (f) => ws.send(typeof f === "string" ? f : JSON.stringify(f)) });
+    });
+    ws.once("unexpected-response", (_req, res) => {
+      clearTimeout(timer);
+      let body = "";
+      res.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on("end", () => reject(new RefusedUpgrade(res.statusCode ?? 0, body)));
+    });
+    ws.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** An upgrade the server answered with an HTTP error instead of 101. */
+export class RefusedUpgrade extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`upgrade refused with ${status}: ${body}`);
+  }
+}
+
+/** Opens a socket with a bearer token and waits for the welcome. */
+export async function joinRoom(
+  worker: RunningWorker,
+  room: string,
+  token: string,
+  query = "",
+): Promise<NodeSocket & { welcome: WelcomeFrame }> {
+  const socket = await openSocket(worker.roomUrl(room, query), {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return { ...socket, welcome: await socket.frames.next("welcome") };
+}
