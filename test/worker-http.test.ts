@@ -1,0 +1,190 @@
+// The worker's HTTP surface: refusals before any upgrade, in the contract's order,
+// with JSON bodies. Upgrades go through the worker's real fetch handler.
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { app } from "../src/http/app";
+import { freshRoom, signTestToken } from "./helpers/tokens";
+import { openRoom, upgradeRequest } from "./helpers/workerd-socket";
+
+async function refusal(res: Response): Promise<{ status: number; error: string }> {
+  const body = (await res.json()) as { error: string; message: string };
+  expect(typeof body.message).toBe("string");
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts|stack/i);
+  return { status: res.status, error: body.error };
+}
+
+const upgrade = (room: string, headers: Record<string, string> = {}, query = "") =>
+  exports.default.fetch(upgradeRequest(room, headers, query));
+
+describe("GET /health", () => {
+  it("reports ok and the version", async () => {
+    const res = await exports.default.fetch("http://roomcast.test/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", version: expect.any(String) });
+  });
+});
+
+describe("GET /v1/rooms/:room/ws refusals", () => {
+  it("426 for a request that is not a WebSocket upgrade", async () => {
+    const res = await exports.default.fetch("http://roomcast.test/v1/rooms/abc/ws");
+    expect(await refusal(res)).toEqual({ status: 426, error: "upgrade_required" });
+  });
+
+  it("400 for a bad room name, before looking at anything else", async () => {
+    for (const room of ["a%20b", "x".repeat(101), "%C3%A9t%C3%A9", "a.b"]) {
+      const res = await upgrade(room, { Origin: "https://evil.example" });
+      expect(await refusal(res)).toEqual({ status: 400, error: "invalid_room" });
+    }
+  });
+
+  it("403 for a foreign origin, before the token is checked", async () => {
+    const res = await upgrade(freshRoom(), { Origin: "https://evil.example" });
+    expect(await refusal(res)).toEqual({ status: 403, error: "origin_not_allowed" });
+  });
+
+  it("allows the worker's own origin, listed origins, and clients without Origin", async () => {
+    const token = await signTestToken();
+    for (const origin of ["http://roomcast.test", "http://localhost:8787", undefined]) {
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+      if (origin) headers.Origin = origin;
+      const res = await upgrade(freshRoom(), headers);
+      expect(res.status).toBe(101);
+      res.webSocket?.accept();
+      res.webSocket?.close(1000);
+    }
+  });
+
+  it("401 without a token, with a bad one and with an expired one", async () => {
+    const room = freshRoom();
+    expect(await refusal(await upgrade(room))).toEqual({ status: 401, error: "token_missing" });
+    expect(await refusal(await upgrade(room, { Authorization: "Bearer nope" }))).toEqual({
+      status: 401,
+      error: "token_invalid",
+    });
+    const expired = await signTestToken({ exp: Math.floor(Date.now() / 1000) - 60 });
+    expect(await refusal(await upgrade(room, { Authorization: `Bearer ${expired}` }))).toEqual({
+      status: 401,
+      error: "token_expired",
+    });
+  });
+
+  it("403 when the rooms claim does not cover the room", async () => {
+    const token = await signTestToken({ rooms: ["support-*", "general"] });
+    const auth = { Authorization: `Bearer ${token}` };
+    expect(await refusal(await upgrade("random", auth))).toEqual({ status: 403, error: "room_forbidden" });
+    for (const room of ["general", "support-42"]) {
+      const res = await upgrade(room, auth);
+      expect(res.status).toBe(101);
+      res.webSocket?.accept();
+      res.webSocket?.close(1000);
+    }
+  });
+});
+
+describe("token transports", () => {
+  it("takes the token from the subprotocol and answers roomcast.v1 only", async () => {
+    const token = await signTestToken({ sub: "browser-user" });
+    const res = await upgrade(freshRoom(), { "Sec-WebSocket-Protocol": `roomcast.v1, bearer.${token}` });
+    expect(res.status).toBe(101);
+    expect(res.headers.get("Sec-WebSocket-Protocol")).toBe("roomcast.v1");
+    res.webSocket?.accept();
+    res.webSocket?.close(1000);
+  });
+
+  it("refuses subprotocols without roomcast.v1 (a browser would reject the answer)", async () => {
+    const token = await signTestToken();
+    const res = await upgrade(freshRoom(), { "Sec-WebSocket-Protocol": `bearer.${token}` });
+    expect(await refusal(res)).toEqual({ status: 400, error: "unsupported_subprotocol" });
+  });
+
+  it("takes the token from ?token=", async () => {
+    const token = await signTestToken({ sub: "query-user" });
+    const res = await upgrade(freshRoom(), {}, `?token=${token}`);
+    expect(res.status).toBe(101);
+    res.webSocket?.accept();
+    res.webSocket?.close(1000);
+  });
+});
+
+describe("POST /dev/token", () => {
+  it("signs a token for a name; the same name is the same user", async () => {
+    const get = async (name: string) => {
+      const res = await exports.default.fetch("http://roomcast.test/dev/token", {
+        method: "POST",
+        body: JSON.stringify({ name }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { token: string }).token;
+    };
+    const room = freshRoom();
+    const a = await openRoom(room, { token: await get("Alice") });
+    const b = await openRoom(room, { token: await get("alice") });
+    expect(a.welcome.user.id).toBe(b.welcome.user.id);
+    expect(a.welcome.user.name).toBe("Alice");
+    expect(b.welcome.presence).toHaveLength(1);
+  });
+
+  it("400 for a bad body", async () => {
+    for (const body of [
+      "",
+      "{",
+      '{"name":""}',
+      '{"name":"x\\u0000"}',
+      JSON.stringify({ name: "x".repeat(40) }),
+    ]) {
+      const res = await exports.default.fetch("http://roomcast.test/dev/token", { method: "POST", body });
+      expect(await refusal(res)).toEqual({ status: 400, error: "invalid_body" });
+    }
+  });
+
+  it("404 when dev auth is off", async () => {
+    const res = await app.request(
+      "/dev/token",
+      { method: "POST", body: '{"name":"a"}' },
+      { ...env, DEV_AUTH: "false" },
+    );
+    expect(await refusal(res)).toEqual({ status: 404, error: "not_found" });
+  });
+});
+
+describe("configuration errors", () => {
+  const ws = { headers: { Upgrade: "websocket", Authorization: "Bearer x" } };
+
+  it("503 without a signing key outside dev (no fallback key)", async () => {
+    const res = await app.request("/v1/rooms/abc/ws", ws, { ...env, DEV_AUTH: "false" });
+    expect(await refusal(res)).toEqual({ status: 503, error: "misconfigured" });
+  });
+
+  it("503 with an HS256 secret shorter than 32 bytes", async () => {
+    const res = await app.request("/v1/rooms/abc/ws", ws, { ...env, JWT_SECRET: "too-short" });
+    expect(await refusal(res)).toEqual({ status: 503, error: "misconfigured" });
+  });
+
+  it("503 for a malformed limit var", async () => {
+    const res = await app.request("/v1/rooms/abc/ws", ws, { ...env, MAX_MESSAGE_BYTES: "lots" });
+    expect(await refusal(res)).toEqual({ status: 503, error: "misconfigured" });
+  });
+});
+
+describe("GET /v1/rooms/:room/messages", () => {
+  it("pages history with bearer auth and refuses bad queries", async () => {
+    const room = freshRoom();
+    const token = await signTestToken({ sub: "pager" });
+    const alice = await openRoom(room, { token });
+    for (let i = 1; i <= 3; i++) alice.send({ type: "room_message", content: `m${i}` });
+    for (let i = 1; i <= 3; i++) await alice.frames.next("ack");
+    const get = (query: string, auth = `Bearer ${token}`) =>
+      exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages${query}`, {
+        headers: { Authorization: auth },
+      });
+    const latest = (await (await get("?limit=2")).json()) as { room: string; messages: { seq: number }[] };
+    expect(latest).toMatchObject({ room, hasMore: true });
+    expect(latest.messages.map((m) => m.seq)).toEqual([2, 3]);
+    const after = (await (await get("?after=1")).json()) as { messages: { seq: number }[] };
+    expect(after.messages.map((m) => m.seq)).toEqual([2, 3]);
+    for (const bad of ["?limit=0", "?limit=101", "?before=x", "?before=2&after=1", "?bogus=1"]) {
+      expect(await refusal(await get(bad))).toEqual({ status: 400, error: "invalid_query" });
+    }
+    expect((await get("", "Bearer nope")).status).toBe(401);
+  });
+});
