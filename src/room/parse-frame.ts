@@ -5,7 +5,7 @@
  */
 import { ErrorCode } from "../protocol/codes";
 import type { ErrorFrame } from "../protocol/frames";
-import { type ClientFrame, clientFrameSchema, type SchemaLimits } from "../protocol/schemas";
+import { CID_MAX_CHARS, type ClientFrame, clientFrameSchema, type SchemaLimits } from "../protocol/schemas";
 
 /** A parsed frame, or the refusal to send back. */
 export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
@@ -61,7 +61,8 @@ export function frameParser(limits: FrameLimits): (raw: string | ArrayBuffer) =>
     return refuse(
       ErrorCode.InvalidMessage,
       `${where}${issue?.message ?? "invalid frame"}`,
-      typeof cid === "string" ? cid.slice(0, 64) : undefined,
+      // Echo the cid only when it is itself valid, so the client can match it.
+      typeof cid === "string" && cid.length > 0 && cid.length <= CID_MAX_CHARS ? cid : undefined,
     );
   };
 }

@@ -1,0 +1,133 @@
+// Bad input at the room's boundary: each gets the documented error frame, the
+// socket stays open, and stored history is unchanged.
+
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { ConnectionAttachment } from "../src/room/attachment";
+import { freshRoom } from "./helpers/tokens";
+import { openRoom, roundTrip, type TestSocket } from "./helpers/workerd-socket";
+
+async function storedContents(socket: TestSocket): Promise<string[]> {
+  socket.send({ type: "history", limit: 100 });
+  return (await socket.frames.next("history")).messages.map((m) => m.content);
+}
+
+describe("frame validation", () => {
+  it("refuses each kind of bad frame with its code and keeps history intact", async () => {
+    const room = freshRoom();
+    const alice = await openRoom(room, { sub: "alice" });
+    alice.send({ type: "room_message", content: "kept" });
+    await alice.frames.next("ack");
+
+    const cases: [string | ArrayBuffer, string, string?][] = [
+      ["{not json", "invalid_json"],
+      ["[]", "invalid_message"],
+      ['"room_message"', "invalid_message"],
+      [JSON.stringify({ type: "shout", content: "x" }), "invalid_message"],
+      [JSON.stringify({ type: "room_message", content: 42, cid: "c-type" }), "invalid_message", "c-type"],
+      [JSON.stringify({ type: "room_message", content: "" }), "invalid_message"],
+      [
+        JSON.stringify({ type: "room_message", content: "x".repeat(10_001), cid: "c-long" }),
+        "invalid_message",
+        "c-long",
+      ],
+      [JSON.stringify({ type: "room_message", content: "x", cid: "c".repeat(65) }), "invalid_message"],
+      [JSON.stringify({ type: "room_message", content: "x", extra: true }), "invalid_message"],
+      [
+        JSON.stringify({ type: "room_message", content: "x", room: "elsewhere", cid: "c-room" }),
+        "invalid_message",
+        "c-room",
+      ],
+      [JSON.stringify({ type: "typing_indicator", isTyping: "yes" }), "invalid_message"],
+      [JSON.stringify({ type: "history", limit: 101 }), "invalid_message"],
+      [new Uint8Array([1, 2, 3]).buffer, "invalid_message"],
+      // 21,846 three-byte characters: under 65,536 UTF-16 units, over 65,536 UTF-8 bytes.
+      [JSON.stringify({ type: "room_message", content: "€".repeat(21_846) }), "too_large"],
+      ["x".repeat(70_000), "too_large"],
+      [new Uint8Array(70_000).buffer, "too_large"],
+    ];
+    for (const [frame, code, ref] of cases) {
+      alice.ws.send(frame);
+      const error = await alice.frames.next("error");
+      expect({ code: error.code, ref: error.ref }, String(frame).slice(0, 60)).toEqual({ code, ref });
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+    expect(await storedContents(alice)).toEqual(["kept"]);
+    expect(alice.frames.pending("room_message")).toEqual([]);
+  });
+
+  it("accepts content of exactly MAX_CONTENT_CHARS, counted in UTF-16 units", async () => {
+    const alice = await openRoom(freshRoom(), { sub: "alice" });
+    alice.send({ type: "room_message", content: "😀".repeat(5_000) });
+    expect((await alice.frames.next("ack")).seq).toBe(1);
+  });
+
+  it("answers a ping that is not byte-for-byte the heartbeat text", async () => {
+    const alice = await openRoom(freshRoom(), { sub: "alice" });
+    alice.send('{"type":"ping"}');
+    await alice.frames.next("pong");
+    alice.send('{ "type" : "ping" }');
+    await alice.frames.next("pong");
+  });
+
+  it("refuses private messages clearly until inboxes exist", async () => {
+    const alice = await openRoom(freshRoom(), { sub: "alice" });
+    alice.send({ type: "private_message", to: "bob", content: "psst", cid: "pm1" });
+    expect(await alice.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "pm1" });
+  });
+});
+
+describe("rate limit", () => {
+  it("refuses past RATE_LIMIT_PER_MINUTE with retryAfterMs, then closes with 4008", async () => {
+    const room = freshRoom();
+    const flooder = await openRoom(room, { sub: "flooder" });
+    const watcher = await openRoom(room, { sub: "watcher" });
+    for (let i = 0; i < 110; i++) flooder.send({ type: "room_message", content: `m${i}`, cid: `f${i}` });
+    const limited = await flooder.frames.next("error");
+    expect(limited).toMatchObject({ code: "rate_limited", ref: "f100" });
+    expect(limited.retryAfterMs).toBeGreaterThan(0);
+    expect(limited.retryAfterMs).toBeLessThanOrEqual(600);
+    const closed = await flooder.frames.closed();
+    expect(closed.code).toBe(4008);
+    expect(flooder.frames.all.filter((f) => f.type === "ack")).toHaveLength(100);
+    expect(flooder.frames.all.filter((f) => f.type === "error")).toHaveLength(5);
+    expect(await watcher.frames.next("user_left")).toMatchObject({ user: { id: "flooder" } });
+    watcher.send({ type: "history", limit: 100 });
+    expect((await watcher.frames.next("history")).messages).toHaveLength(100);
+  });
+
+  it("is per user: a new connection does not reset it, another user is unaffected", async () => {
+    const room = freshRoom();
+    const first = await openRoom(room, { sub: "spender" });
+    for (let i = 0; i < 100; i++) first.send({ type: "room_message", content: `m${i}` });
+    for (let i = 0; i < 100; i++) await first.frames.next("ack");
+    const second = await openRoom(room, { sub: "spender" });
+    second.send({ type: "room_message", content: "one more", cid: "late" });
+    expect(await second.frames.next("error")).toMatchObject({ code: "rate_limited", ref: "late" });
+    const other = await openRoom(room, { sub: "someone-else" });
+    other.send({ type: "room_message", content: "fine" });
+    expect((await other.frames.next("ack")).seq).toBe(101);
+  });
+});
+
+describe("token expiry", () => {
+  it("closes with 4001 on the first frame after the token expired", async () => {
+    const room = freshRoom();
+    const alice = await openRoom(room, { sub: "alice" });
+    const bob = await openRoom(room, { sub: "bob" });
+    await runInDurableObject(env.ROOM.getByName(room), (_instance, state) => {
+      for (const ws of state.getWebSockets()) {
+        const att = ws.deserializeAttachment() as ConnectionAttachment;
+        if (att.user.id === "alice")
+          ws.serializeAttachment({ ...att, exp: Math.floor(Date.now() / 1000) - 1 });
+      }
+    });
+    alice.send({ type: "room_message", content: "too late" });
+    expect((await alice.frames.closed()).code).toBe(4001);
+    expect(await bob.frames.next("user_left")).toMatchObject({ user: { id: "alice" } });
+    await roundTrip(bob);
+    bob.send({ type: "history" });
+    expect((await bob.frames.next("history")).messages).toEqual([]);
+  });
+});
