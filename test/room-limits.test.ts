@@ -19,6 +19,7 @@ describe("frame validation", () => {
     const alice = await openRoom(room, { sub: "alice" });
     alice.send({ type: "room_message", content: "kept" });
     await alice.frames.next("ack");
+    await alice.frames.next("room_message");
 
     const cases: [string | ArrayBuffer, string, string?][] = [
       ["{not json", "invalid_json"],
