@@ -35,13 +35,21 @@ export function presenceOf(sockets: readonly WebSocket[]): UserRef[] {
   return [...seen.values()];
 }
 
-/** Whether `userId` has a live connection other than `except`. */
-export function hasOtherConnection(
-  sockets: readonly WebSocket[],
-  userId: string,
-  except: WebSocket,
-): boolean {
-  return liveConnections(sockets).some(({ ws, att }) => ws !== except && att.user.id === userId);
+/**
+ * The tag each socket is accepted with, so a user's sockets can be listed
+ * without reading every attachment in the room (`ctx.getWebSockets(tag)`).
+ * Tags are at most 256 characters; user ids are at most 200.
+ */
+export function userTag(userId: string): string {
+  return `u:${userId}`;
+}
+
+/**
+ * Whether a user has a live connection other than `except`, given that user's
+ * sockets (`ctx.getWebSockets(userTag(id))`).
+ */
+export function hasOtherConnection(userSockets: readonly WebSocket[], except: WebSocket): boolean {
+  return liveConnections(userSockets).some(({ ws }) => ws !== except);
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 import type { ErrorFrame, PresenceFrame, WelcomeFrame } from "../protocol/frames";
 import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
 import { type ConnectionAttachment, readAttachment, writeAttachment } from "./attachment";
-import { broadcast, hasOtherConnection, presenceOf, sendFrame } from "./connections";
+import { broadcast, hasOtherConnection, presenceOf, sendFrame, userTag } from "./connections";
 import { readForwardedIdentity } from "./forwarded-identity";
 import { handleClientFrame } from "./frame-handlers";
 import { HistoryStore, type MessagePage } from "./history-store";
@@ -68,7 +68,7 @@ export class RoomDO extends DurableObject<Env> {
       strikes: 0,
       left: false,
     };
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, [userTag(att.user.id)]);
     writeAttachment(server, att);
 
     const sockets = this.ctx.getWebSockets();
@@ -82,7 +82,7 @@ export class RoomDO extends DurableObject<Env> {
       presence: presenceOf(sockets),
       ...this.#welcomeHistory(since),
     } satisfies WelcomeFrame);
-    if (!hasOtherConnection(sockets, att.user.id, server)) {
+    if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), server)) {
       broadcast(sockets, presenceFrame("user_joined", att, now), server);
     }
     await this.#ensureSweep(now);
@@ -229,9 +229,8 @@ export class RoomDO extends DurableObject<Env> {
   }
 
   #announceLeft(ws: WebSocket, att: ConnectionAttachment): void {
-    const sockets = this.ctx.getWebSockets();
-    if (!hasOtherConnection(sockets, att.user.id, ws)) {
-      broadcast(sockets, presenceFrame("user_left", att, Date.now()), ws);
+    if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), ws)) {
+      broadcast(this.ctx.getWebSockets(), presenceFrame("user_left", att, Date.now()), ws);
     }
   }
 
