@@ -1,0 +1,89 @@
+/**
+ * What the client does after a socket ends, by close code (wire contract v1).
+ * The rules: never reconnect after a normal close (1000), a policy close
+ * (1008) or a kick (4003); after 4001 get a new token first; after 4008 wait
+ * longer; anything else (1001 idle/going away, 1006 dropped, 1011, …) is
+ * transient and retried with backoff.
+ */
+import { CloseCode } from "../protocol/codes";
+
+/** Why a connection ended, as reported in `state` events. */
+export type CloseKind =
+  /** The server closed normally (1000), e.g. after `leave()`. */
+  | "normal"
+  /** The application called `close()`. */
+  | "client"
+  /** Policy close (1008): blocked or origin refused. */
+  | "policy"
+  /** Kicked or banned (4003). */
+  | "kicked"
+  /** The token expired (4001), and no token provider could replace it. */
+  | "token-expired"
+  /** Closed for repeated rate-limit violations (4008). */
+  | "rate-limited"
+  /** The upgrade was refused with HTTP 401/403/400 (found by the refusal probe). */
+  | "refused"
+  /** No pong or other frame within the heartbeat timeout. */
+  | "heartbeat-timeout"
+  /** The socket did not open (or send its welcome) within the connect timeout. */
+  | "connect-timeout"
+  /** The connection failed or dropped (1006), or the server went away (1001, 1011, …). */
+  | "network"
+  /** `maxAttempts` reconnects failed. */
+  | "gave-up";
+
+/** A close code and reason with the client's reading of them. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  kind: CloseKind;
+  /** For `refused`: the HTTP status the probe saw. */
+  status?: number;
+}
+
+/** What to do after a close. */
+export type CloseAction = "stop" | "retry" | "refresh-token" | "retry-slow";
+
+/**
+ * The kind of a close sent by the server (or reported by the runtime).
+ * @example closeKind(4003) // "kicked"
+ */
+export function closeKind(code: number): CloseKind {
+  switch (code) {
+    case CloseCode.Normal:
+      return "normal";
+    case CloseCode.Policy:
+      return "policy";
+    case CloseCode.Kicked:
+      return "kicked";
+    case CloseCode.TokenExpired:
+      return "token-expired";
+    case CloseCode.RateLimited:
+      return "rate-limited";
+    default:
+      return "network";
+  }
+}
+
+/**
+ * The action for a close kind.
+ * @example closeAction("kicked") // "stop"
+ * @example closeAction("network") // "retry"
+ */
+export function closeAction(kind: CloseKind): CloseAction {
+  switch (kind) {
+    case "normal":
+    case "client":
+    case "policy":
+    case "kicked":
+    case "refused":
+    case "gave-up":
+      return "stop";
+    case "token-expired":
+      return "refresh-token";
+    case "rate-limited":
+      return "retry-slow";
+    default:
+      return "retry";
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Errors the client rejects promises with. Each has a stable `code` to switch
+ * on: a wire error code from the server (`rate_limited`, `too_large`, …) or one
+ * of the client's own (`closed`, `timeout`, `invalid_argument`).
+ */
+import type { ErrorCode } from "../protocol/codes";
+import type { ErrorFrame } from "../protocol/frames";
+
+/** The codes a {@link RoomcastError} may carry. */
+export type RoomcastErrorCode = ErrorCode | "closed" | "timeout" | "invalid_argument";
+
+/**
+ * A refused send, a closed client, or a request that timed out.
+ * @example
+ * try { await client.send(text); }
+ * catch (err) { if (err instanceof RoomcastError && err.code === "rate_limited") wait(err.retryAfterMs); }
+ */
+export class RoomcastError extends Error {
+  override name = "RoomcastError";
+
+  constructor(
+    readonly code: RoomcastErrorCode,
+    message: string,
+    /** From a `rate_limited` error frame: when a retry will be accepted. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+
+  /** The error for an `error` frame. */
+  static fromFrame(frame: ErrorFrame): RoomcastError {
+    return new RoomcastError(frame.code, frame.message, frame.retryAfterMs);
+  }
+}

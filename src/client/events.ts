@@ -1,0 +1,65 @@
+/**
+ * The events a {@link RoomcastClient} emits. Every server frame type has one
+ * (with `room_message` delivered as `message`: de-duplicated and in order),
+ * plus derived events for the connection state, resumes, presence, typing and
+ * the outbox.
+ */
+import type {
+  AckFrame,
+  ErrorFrame,
+  HistoryFrame,
+  PongFrame,
+  PresenceFrame,
+  RoomJoinedFrame,
+  RoomMessageFrame,
+  ServerFrame,
+  TypingFrame,
+  UserRef,
+  WelcomeFrame,
+} from "../protocol/frames";
+import type { CloseInfo } from "./close-policy";
+import type { ResumeInfo } from "./message-sequencer";
+import type { OutboxEntry } from "./outbox";
+
+/** The connection's state, as emitted by `state` events. */
+export type ConnectionState =
+  /** Created, `connect()` not called yet. */
+  | { status: "idle" }
+  /** Opening a socket; `attempt` is 0 for the first try after a drop or start. */
+  | { status: "connecting"; attempt: number }
+  /** The room welcomed us. */
+  | { status: "open"; welcome: WelcomeFrame }
+  /** Waiting `delayMs` (until `retryAt`, ms since the epoch) before reconnect attempt `attempt`. */
+  | { status: "reconnecting"; attempt: number; delayMs: number; retryAt: number; reason: CloseInfo }
+  /** Closed for good: no reconnect will follow. */
+  | { status: "closed"; reason: CloseInfo };
+
+/** The status names of {@link ConnectionState}. */
+export type ConnectionStatus = ConnectionState["status"];
+
+/** Event names and their payloads. */
+export interface ClientEvents {
+  state: ConnectionState;
+  /** Every frame exactly as received, before any other event. */
+  frame: ServerFrame;
+  welcome: WelcomeFrame;
+  /** Room messages, each exactly once, in seq order: welcome history, live, and catch-up pages. */
+  message: RoomMessageFrame;
+  ack: AckFrame;
+  user_joined: PresenceFrame;
+  user_left: PresenceFrame;
+  typing_indicator: TypingFrame;
+  history: HistoryFrame;
+  /** Every `error` frame, including those that also reject a `send`. */
+  error: ErrorFrame;
+  pong: PongFrame;
+  room_joined: RoomJoinedFrame;
+  /** After every reconnect that sent `since`; `resumed: false` means messages may be missing. */
+  resume: ResumeInfo;
+  /** The presence list changed. */
+  presence: UserRef[];
+  /** The set of other users typing changed. */
+  typing: UserRef[];
+  /** The outbox changed (a send, an ack, a retry, a failure). */
+  outbox: OutboxEntry[];
+}

@@ -1,0 +1,28 @@
+/**
+ * The Roomcast client SDK (`roomcast/client`): browsers and Node 22, no
+ * runtime dependencies. See docs/client.md.
+ * @example
+ * import { RoomcastClient } from "roomcast/client";
+ * const client = new RoomcastClient({ url: "https://chat.example.com", room: "general", token });
+ * client.on("message", (m) => render(m));
+ * await client.connect();
+ */
+export type { ErrorCode } from "../protocol/codes";
+export { CloseCode, PING_FRAME, SUBPROTOCOL } from "../protocol/codes";
+export type * from "../protocol/frames";
+export { isValidRoomName, ROOM_NAME_PATTERN } from "../protocol/room-name";
+export { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from "./backoff";
+export { type CloseAction, type CloseInfo, type CloseKind, closeAction, closeKind } from "./close-policy";
+export { Emitter, type Unsubscribe } from "./emitter";
+export { RoomcastError, type RoomcastErrorCode } from "./errors";
+export type { ClientEvents, ConnectionState, ConnectionStatus } from "./events";
+export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";
+export { newCid } from "./ids";
+export type { ResumeInfo } from "./message-sequencer";
+export type { ClientOptions, TokenProvider, TokenRequestReason } from "./options";
+export type { OutboxEntry, OutboxStatus } from "./outbox";
+export type { FetchLike } from "./refusal-probe";
+export { RoomcastClient } from "./roomcast-client";
+export { systemTiming, type TimerHandle, type Timing } from "./timing";
+export type { TokenTransport, WebSocketConstructor } from "./transport";
+export { DEFAULT_TYPING, type TypingOptions } from "./typing";

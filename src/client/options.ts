@@ -1,0 +1,101 @@
+/**
+ * The options of a {@link RoomcastClient} and their defaults.
+ */
+import { DEFAULT_RECONNECT, type ReconnectOptions } from "./backoff";
+import { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";
+import type { FetchLike } from "./refusal-probe";
+import { systemTiming, type Timing } from "./timing";
+import type { TokenTransport, WebSocketConstructor } from "./transport";
+import { DEFAULT_TYPING, type TypingOptions } from "./typing";
+
+/** Why the client asks the token provider for a token. */
+export type TokenRequestReason =
+  /** The first connection. */
+  | "initial"
+  /** A reconnect after a drop: return a cached token if it is still valid. */
+  | "reconnect"
+  /** The server closed with 4001: the last token expired; return a new one. */
+  | "expired"
+  /** The upgrade was refused with 401: the last token is not accepted; return a new one. */
+  | "refused";
+
+/** Returns a token, possibly fetching a fresh one. */
+export type TokenProvider = (reason: TokenRequestReason) => string | Promise<string>;
+
+/** Everything a client can be configured with; only `url`, `room` and `token` are required. */
+export interface ClientOptions {
+  /** The worker's base URL: `https://…`, `wss://…`, or relative (`/`) in a browser. */
+  url: string;
+  /** The room to join (`^[A-Za-z0-9_-]{1,100}$`). One client object is one room. */
+  room: string;
+  /** A token, or a provider called before every connection attempt. */
+  token: string | TokenProvider;
+  /** How the token travels. Default `auto`: the header in Node, the subprotocol in browsers. */
+  transport?: TokenTransport;
+  /** Reconnect backoff; see {@link ReconnectOptions}. */
+  reconnect?: Partial<ReconnectOptions>;
+  /** Heartbeat; `false` disables it (not recommended: dead sockets go unnoticed). */
+  heartbeat?: Partial<HeartbeatOptions> | false;
+  /** Outgoing and incoming typing timings. */
+  typing?: Partial<TypingOptions>;
+  /** From the upgrade to the welcome. Default 10000 ms. */
+  connectTimeoutMs?: number;
+  /** How long a `history` request may take. Default 10000 ms. */
+  requestTimeoutMs?: number;
+  /**
+   * Probe the history endpoint after an upgrade fails, to tell a 401/403
+   * refusal (stop) from an outage (retry). Default true. See docs/client.md.
+   */
+  probeRefusals?: boolean;
+  /** Resume from this seq on the first connection (messages up to it are not delivered). */
+  since?: number;
+  /** Clock, timers and randomness (tests inject fakes). */
+  timing?: Partial<Timing>;
+  /** WebSocket implementation. Default: the global `WebSocket`. */
+  WebSocket?: WebSocketConstructor;
+  /** `fetch` for the refusal probe. Default: the global `fetch`. */
+  fetch?: FetchLike;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  url: string;
+  room: string;
+  token: TokenProvider;
+  tokenIsStatic: boolean;
+  transport: TokenTransport;
+  reconnect: ReconnectOptions;
+  heartbeat: HeartbeatOptions | false;
+  typing: TypingOptions;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  probeRefusals: boolean;
+  since: number | undefined;
+  timing: Timing;
+  WebSocket: WebSocketConstructor;
+  fetch: FetchLike | undefined;
+}
+
+/** Fills in defaults. */
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  const token = options.token;
+  const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+  if (!WebSocketImpl) throw new TypeError("no WebSocket implementation: pass options.WebSocket");
+  return {
+    url: options.url,
+    room: options.room,
+    token: typeof token === "string" ? () => token : token,
+    tokenIsStatic: typeof token === "string",
+    transport: options.transport ?? "auto",
+    reconnect: { ...DEFAULT_RECONNECT, ...options.reconnect },
+    heartbeat: options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat },
+    typing: { ...DEFAULT_TYPING, ...options.typing },
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    probeRefusals: options.probeRefusals ?? true,
+    since: options.since,
+    timing: { ...systemTiming, ...options.timing },
+    WebSocket: WebSocketImpl,
+    fetch: options.fetch ?? (globalThis.fetch?.bind(globalThis) as FetchLike | undefined),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Messages waiting for their `ack`. Each has a client id (`cid`) that stays the
+ * same across retries: the room answers a retried `cid` with the original ack
+ * and neither stores nor broadcasts it again, so resending everything unacked
+ * after a reconnect loses nothing and doubles nothing.
+ */
+import type { AckFrame } from "../protocol/frames";
+import type { RoomcastError } from "./errors";
+
+/** `queued`: waiting for an open socket. `sent`: written to a socket, no ack yet. */
+export type OutboxStatus = "queued" | "sent";
+
+/** One unacknowledged message, as exposed to the application. */
+export interface OutboxEntry {
+  cid: string;
+  content: string;
+  status: OutboxStatus;
+  /** How many times it was written to a socket (more than 1 means it was retried). */
+  attempts: number;
+  /** When `send` was called (ms since the epoch). */
+  createdAt: number;
+}
+
+interface Pending extends OutboxEntry {
+  resolve: (ack: AckFrame) => void;
+  reject: (err: RoomcastError) => void;
+}
+
+/**
+ * The ordered queue of unacknowledged messages.
+ * @example
+ * const ack = outbox.add("c1", "hello", Date.now());
+ * for (const entry of outbox.drain()) socket.send(...);
+ * outbox.ack({ type: "ack", cid: "c1", id, seq, timestamp });
+ */
+export class Outbox {
+  #entries: Pending[] = [];
+
+  /** A snapshot of the entries, oldest first. */
+  snapshot(): OutboxEntry[] {
+    return this.#entries.map(({ cid, content, status, attempts, createdAt }) => ({
+      cid,
+      content,
+      status,
+      attempts,
+      createdAt,
+    }));
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Queues a message; the promise settles with its ack or its error. */
+  add(cid: string, content: string, now: number): Promise<AckFrame> {
+    return new Promise((resolve, reject) => {
+      this.#entries.push({ cid, content, status: "queued", attempts: 0, createdAt: now, resolve, reject });
+    });
+  }
+
+  /** Marks every queued entry as sent and returns them, in order, for writing to the socket. */
+  drain(): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const entry of this.#entries) {
+      if (entry.status !== "queued") continue;
+      entry.status = "sent";
+      entry.attempts += 1;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** After a drop: whatever was sent without an ack must be sent again (same cid). */
+  requeue(): void {
+    for (const entry of this.#entries) entry.status = "queued";
+  }
+
+  /** Settles the entry an ack is for; false when it is not ours (a retry already settled). */
+  ack(frame: AckFrame): boolean {
+    const entry = this.#take(frame.cid);
+    entry?.resolve(frame);
+    return entry !== undefined;
+  }
+
+  /** Rejects the entry an error refers to; false when no entry has that cid. */
+  fail(cid: string | undefined, err: RoomcastError): boolean {
+    const entry = this.#take(cid);
+    entry?.reject(err);
+    return entry !== undefined;
+  }
+
+  /** Rejects every entry (the client closed for good). */
+  failAll(err: RoomcastError): void {
+    const entries = this.#entries;
+    this.#entries = [];
+    for (const entry of entries) entry.reject(err);
+  }
+
+  #take(cid: string | undefined): Pending | undefined {
+    if (cid === undefined) return undefined;
+    const index = this.#entries.findIndex((e) => e.cid === cid);
+    if (index < 0) return undefined;
+    return this.#entries.splice(index, 1)[0];
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Finds out why an upgrade failed. A browser's WebSocket reports a refused
+ * upgrade (HTTP 401, 403, …) exactly like a network failure — an `error` and
+ * a close with 1006 — and Node's reports only an `error`, so neither tells
+ * "the server is down" (retry) from "your token is invalid" (stop). After an
+ * upgrade fails before it opened, the client asks the room's history endpoint,
+ * which runs the same checks in the same order (room name, origin, token, room
+ * permission), with the same token: a 400/401/403 there means the upgrade was
+ * refused for that reason. Anything else (a network error, 5xx, 200 — e.g. a
+ * 429 on connects) is treated as transient.
+ */
+import { httpBase } from "./transport";
+
+/** What the probe found: `refused` with the status, or `unknown` (treat as transient). */
+export type ProbeResult = { refused: true; status: 400 | 401 | 403 } | { refused: false };
+
+/** A `fetch` the probe may use (the global one by default). */
+export type FetchLike = (
+  url: string,
+  init: { headers: Record<string, string>; signal?: AbortSignal },
+) => Promise<{
+  status: number;
+}>;
+
+/**
+ * Probes `GET /v1/rooms/:room/messages?limit=1` with the token.
+ * @example if ((await probeRefusal(fetch, base, "general", token, 5000)).refused) stop();
+ */
+export async function probeRefusal(
+  fetchImpl: FetchLike,
+  base: URL,
+  room: string,
+  token: string,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  const url = new URL(`v1/rooms/${encodeURIComponent(room)}/messages`, withSlash(httpBase(base)));
+  url.searchParams.set("limit", "1");
+  try {
+    const res = await fetchImpl(url.toString(), {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      return { refused: true, status: res.status };
+    }
+  } catch {
+    // Unreachable, CORS-blocked or timed out: nothing learned.
+  }
+  return { refused: false };
+}
+
+function withSlash(url: URL): URL {
+  const copy = new URL(url);
+  if (!copy.pathname.endsWith("/")) copy.pathname += "/";
+  copy.search = "";
+  return copy;
+}

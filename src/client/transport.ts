@@ -1,0 +1,95 @@
+/**
+ * How a token reaches the server on the upgrade, and the URLs involved.
+ * Browsers cannot set headers on a WebSocket, so they carry the token as a
+ * second subprotocol (`bearer.<jwt>` beside `roomcast.v1`; the server answers
+ * `roomcast.v1` only). Node 22's WebSocket (undici) and the `ws` package accept
+ * `{ headers }`, so there the token goes in `Authorization: Bearer`, the
+ * contract's preferred transport. `?token=` works everywhere but can end up in
+ * access logs: use it only when neither of the others is possible.
+ */
+import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from "../protocol/codes";
+
+/** How the token is sent. `auto`: `header` in Node, `subprotocol` elsewhere. */
+export type TokenTransport = "auto" | "header" | "subprotocol" | "query";
+
+/** What a WebSocket constructor must accept: the browser's, Node's global one, or `ws`. */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[] | { headers: Record<string, string> },
+) => WebSocket;
+
+/** Whether this looks like Node (or Bun), whose WebSocket accepts headers. */
+function isNodeLike(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === "string";
+}
+
+/**
+ * `auto` resolved for this platform.
+ * @example resolveTransport("auto") // "header" in Node, "subprotocol" in a browser
+ */
+export function resolveTransport(transport: TokenTransport): Exclude<TokenTransport, "auto"> {
+  if (transport !== "auto") return transport;
+  return isNodeLike() ? "header" : "subprotocol";
+}
+
+/**
+ * The ws:// or wss:// origin for a base URL given as http(s):// or ws(s)://.
+ * Relative URLs resolve against the page (browsers only).
+ * @example socketBase("https://chat.example.com") // "wss://chat.example.com"
+ */
+export function socketBase(base: string): URL {
+  const href = (globalThis as { location?: { href?: string } }).location?.href;
+  const url = new URL(base, href);
+  if (url.protocol === "http:") url.protocol = "ws:";
+  else if (url.protocol === "https:") url.protocol = "wss:";
+  return url;
+}
+
+/**
+ * The http(s):// twin of a socket URL (for the refusal probe).
+ * @example httpBase(new URL("wss://chat.example.com")) // https://chat.example.com
+ */
+export function httpBase(url: URL): URL {
+  const copy = new URL(url);
+  copy.protocol = copy.protocol === "wss:" ? "https:" : "http:";
+  return copy;
+}
+
+/** The upgrade URL of a room, with `since` for a resume. */
+export function roomSocketUrl(base: URL, room: string, since: number | undefined, token?: string): string {
+  const url = new URL(`v1/rooms/${encodeURIComponent(room)}/ws`, withSlash(base));
+  if (since !== undefined) url.searchParams.set("since", String(since));
+  if (token !== undefined) url.searchParams.set("token", token);
+  return url.toString();
+}
+
+/** Opens a socket carrying `token` the chosen way. */
+export function openSocket(
+  Impl: WebSocketConstructor,
+  base: URL,
+  room: string,
+  since: number | undefined,
+  token: string,
+  transport: Exclude<TokenTransport, "auto">,
+): WebSocket {
+  switch (transport) {
+    case "header":
+      return new Impl(roomSocketUrl(base, room, since), { headers: { Authorization: `Bearer ${token}` } });
+    case "subprotocol":
+      return new Impl(roomSocketUrl(base, room, since), [
+        SUBPROTOCOL,
+        `${BEARER_SUBPROTOCOL_PREFIX}${token}`,
+      ]);
+    case "query":
+      return new Impl(roomSocketUrl(base, room, since, token));
+  }
+}
+
+function withSlash(url: URL): URL {
+  const copy = new URL(url);
+  if (!copy.pathname.endsWith("/")) copy.pathname += "/";
+  copy.search = "";
+  copy.hash = "";
+  return copy;
+}

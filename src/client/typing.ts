@@ -1,0 +1,108 @@
+/**
+ * Typing indicators in both directions. Outgoing: a keystroke sends
+ * `isTyping: true` at most once per `throttleMs` and `false` after `idleMs`
+ * without keystrokes, so typing costs a few frames of the per-user rate limit,
+ * not one per key. Incoming: a user stays "typing" until they say otherwise
+ * or `expireMs` passes without a fresh `true` (their `false` may never come if
+ * they dropped).
+ */
+import type { UserRef } from "../protocol/frames";
+import { Timer, type Timing } from "./timing";
+
+/** Typing settings. */
+export interface TypingOptions {
+  /** At most one `isTyping: true` per this long. Default 3000 ms. */
+  throttleMs: number;
+  /** Send `isTyping: false` after this long without keystrokes. Default 5000 ms. */
+  idleMs: number;
+  /** Forget another user's `true` after this long. Default 6000 ms (longer than `throttleMs`). */
+  expireMs: number;
+}
+
+/** The defaults of {@link TypingOptions}. */
+export const DEFAULT_TYPING: TypingOptions = { throttleMs: 3000, idleMs: 5000, expireMs: 6000 };
+
+/**
+ * Throttles the local user's typing frames.
+ * @example input.oninput = () => outgoing.keystroke(); form.onsubmit = () => outgoing.stop();
+ */
+export class OutgoingTyping {
+  #sentAt: number | undefined;
+  readonly #idle: Timer;
+
+  constructor(
+    private readonly timing: Timing,
+    private readonly options: TypingOptions,
+    private readonly send: (isTyping: boolean) => boolean,
+  ) {
+    this.#idle = new Timer(timing);
+  }
+
+  /** The user pressed a key. */
+  keystroke(): void {
+    const now = this.timing.now();
+    if (this.#sentAt === undefined || now - this.#sentAt >= this.options.throttleMs) {
+      if (this.send(true)) this.#sentAt = now;
+    }
+    this.#idle.arm(() => this.stop(), this.options.idleMs);
+  }
+
+  /** The user sent the message or cleared the input. */
+  stop(): void {
+    this.#idle.cancel();
+    if (this.#sentAt === undefined) return;
+    this.#sentAt = undefined;
+    this.send(false);
+  }
+
+  /** Forgets any state (the socket dropped; the room has already cleared it). */
+  reset(): void {
+    this.#idle.cancel();
+    this.#sentAt = undefined;
+  }
+}
+
+/**
+ * Who else is typing, with expiry.
+ * @example incoming.update(frame.user, frame.isTyping); render(incoming.users());
+ */
+export class IncomingTyping {
+  readonly #users = new Map<string, { user: UserRef; timer: Timer }>();
+
+  constructor(
+    private readonly timing: Timing,
+    private readonly options: TypingOptions,
+    private readonly changed: (users: UserRef[]) => void,
+  ) {}
+
+  /** The users currently typing, in the order they started. */
+  users(): UserRef[] {
+    return [...this.#users.values()].map((e) => e.user);
+  }
+
+  /** Applies a typing frame (or a departure, as `false`). */
+  update(user: UserRef, isTyping: boolean): void {
+    const entry = this.#users.get(user.id);
+    if (!isTyping) {
+      if (!entry) return;
+      entry.timer.cancel();
+      this.#users.delete(user.id);
+      this.changed(this.users());
+      return;
+    }
+    const timer = entry?.timer ?? new Timer(this.timing);
+    timer.arm(() => this.update(user, false), this.options.expireMs);
+    if (!entry) {
+      this.#users.set(user.id, { user, timer });
+      this.changed(this.users());
+    }
+  }
+
+  /** Forgets everyone (the socket dropped). */
+  clear(): void {
+    const had = this.#users.size > 0;
+    for (const entry of this.#users.values()) entry.timer.cancel();
+    this.#users.clear();
+    if (had) this.changed([]);
+  }
+}
