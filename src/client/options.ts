@@ -94,8 +94,18 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     probeRefusals: options.probeRefusals ?? true,
     since: options.since,
-    timing: { ...systemTiming, ...options.timing },
+    timing: resolveTiming(options.timing),
     WebSocket: WebSocketImpl,
     fetch: options.fetch ?? (globalThis.fetch?.bind(globalThis) as FetchLike | undefined),
+  };
+}
+
+/** Each missing member from the system; given ones bound to their object (a class instance works). */
+function resolveTiming(t: Partial<Timing> = {}): Timing {
+  return {
+    now: t.now?.bind(t) ?? systemTiming.now,
+    random: t.random?.bind(t) ?? systemTiming.random,
+    setTimeout: t.setTimeout?.bind(t) ?? systemTiming.setTimeout,
+    clearTimeout: t.clearTimeout?.bind(t) ?? systemTiming.clearTimeout,
   };
 }

@@ -89,8 +89,7 @@ export class RoomSession {
   /** Queues a message and writes it if connected; settles with its ack or error. */
   send(cid: string, content: string, now: number): ReturnType<Outbox["add"]> {
     const acked = this.outbox.add(cid, content, now);
-    this.#flush();
-    this.events.emit("outbox", this.outbox.snapshot());
+    if (!this.#flush()) this.events.emit("outbox", this.outbox.snapshot());
     return acked;
   }
 
@@ -175,11 +174,15 @@ export class RoomSession {
     this.#pump();
   }
 
-  #flush(): void {
-    if (!this.#write) return;
-    for (const entry of this.outbox.drain()) {
+  /** Writes every queued message; true when something was written (and `outbox` emitted). */
+  #flush(): boolean {
+    if (!this.#write) return false;
+    const drained = this.outbox.drain();
+    for (const entry of drained) {
       this.write({ type: "room_message", content: entry.content, cid: entry.cid });
     }
+    if (drained.length > 0) this.events.emit("outbox", this.outbox.snapshot());
+    return drained.length > 0;
   }
 
   #pump(): void {
