@@ -1,8 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two layers: code that runs inside workerd (the worker, the room object), and
-// the whole worker driven from Node over real sockets.
+// Three layers: code that runs inside workerd (the worker, the room object),
+// the whole worker driven from Node over real sockets, and the demo in
+// public/ driven in Debian's Chromium against `wrangler dev`.
 export default defineConfig({
   test: {
     projects: [
@@ -21,6 +22,17 @@ export default defineConfig({
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          // Each file runs its own wrangler dev and Chromium: one at a time on small machines.
+          fileParallelism: false,
         },
       },
     ],

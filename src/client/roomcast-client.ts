@@ -167,6 +167,13 @@ export class RoomcastClient {
     this.#session.typingOut.stop();
   }
 
+  /** Skips the rest of a reconnect delay (say, when the browser reports it is back online). */
+  reconnectNow(): void {
+    if (this.#state.status !== "reconnecting") return;
+    this.#retry.cancel();
+    void this.#open();
+  }
+
   /** Leaves the room (`leave_room`; the room closes the socket with 1000, and no reconnect follows). */
   leave(): void {
     if (!this.#session.write({ type: "leave_room" })) this.close();

@@ -1,0 +1,211 @@
+// The Roomcast demo: sign in, join a room, chat. Plain ES modules on top of
+// the bundled SDK (public/vendor/, built from src/client by `npm run build:client`).
+import { newCid, RoomcastClient } from "../vendor/roomcast-client.js";
+import { renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
+import { byId } from "./dom.js";
+import { MessageList } from "./message-list.js";
+import { renderPresence, typingText } from "./people.js";
+import { DEFAULT_ROOM, rememberRoom, roomFromUrl, roomNameProblem, setRoomInUrl } from "./rooms.js";
+import {
+  clearSession,
+  DevAuthUnavailable,
+  fetchDevToken,
+  loadSession,
+  nameFromToken,
+  saveSession,
+  tokenProvider,
+} from "./session.js";
+import { StatusView } from "./status.js";
+import { describeError, Toasts } from "./toasts.js";
+
+const toasts = new Toasts(byId("toasts"));
+const messages = new MessageList({
+  list: byId("messages"),
+  scroller: byId("scroller"),
+  empty: byId("empty"),
+  announcer: byId("announcer"),
+});
+const status = new StatusView(
+  { root: byId("status"), text: byId("status-text"), action: byId("status-action") },
+  { retryNow: () => client?.reconnectNow(), reconnect: () => client?.connect().catch(() => {}) },
+);
+const olderButton = byId("load-older");
+
+/** @type {import("./session.js").Session | undefined} */
+let session = loadSession();
+/** @type {RoomcastClient | undefined} */
+let client;
+
+// --- sign-in ---------------------------------------------------------------
+
+byId("signin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = byId("signin-name").value.trim();
+  const pasted = byId("signin-token").value.trim();
+  const error = byId("signin-error");
+  error.textContent = "";
+  try {
+    if (pasted) {
+      session = { token: pasted, name: nameFromToken(pasted), dev: false };
+    } else if (name) {
+      session = { token: await fetchDevToken(name), name, dev: true };
+    } else {
+      error.textContent = "Type a display name.";
+      return;
+    }
+  } catch (err) {
+    if (err instanceof DevAuthUnavailable) {
+      byId("token-signin").open = true;
+      error.textContent = "This server has no development sign-in: paste a token instead.";
+    } else {
+      error.textContent = `Could not sign in: ${err.message}`;
+    }
+    return;
+  }
+  saveSession(session);
+  showChat();
+});
+
+byId("signout").addEventListener("click", () => {
+  client?.close();
+  client = undefined;
+  clearSession();
+  session = undefined;
+  showSignin();
+});
+
+function showSignin() {
+  byId("chat").hidden = true;
+  byId("signin").hidden = false;
+  document.title = "Sign in · Roomcast";
+  byId("signin-name").focus();
+}
+
+function showChat() {
+  if (!session) return showSignin();
+  byId("signin").hidden = true;
+  byId("chat").hidden = false;
+  byId("me-name").textContent = session.name;
+  const room = roomFromUrl() ?? DEFAULT_ROOM;
+  setRoomInUrl(room, true);
+  joinRoom(room);
+}
+
+// --- rooms -----------------------------------------------------------------
+
+/** Leaves the current room (if any) and joins `room`. */
+function joinRoom(room) {
+  if (!session) return;
+  client?.close();
+  const recent = rememberRoom(room);
+  renderRooms(byId("recent-rooms"), recent, room, navigate);
+  byId("room-name").textContent = room;
+  document.title = `#${room} · Roomcast`;
+  messages.reset();
+  olderButton.hidden = true;
+  byId("typing").textContent = "";
+
+  const c = new RoomcastClient({ url: location.origin, room, token: tokenProvider(session) });
+  client = c;
+  let firstWelcome = true;
+  let inWelcome = false;
+  c.on("state", (s) => {
+    status.show(s);
+    if (s.status === "closed" && (s.reason.kind === "refused" || s.reason.kind === "token-expired")) {
+      toasts.show(`${s.reason.reason}. Sign out and sign in again.`);
+    }
+  });
+  c.on("welcome", (w) => {
+    messages.me = w.user;
+    if (firstWelcome) olderButton.hidden = !w.hasMore;
+    firstWelcome = false;
+    // Messages delivered with the welcome are history, not news: don't read them out.
+    inWelcome = true;
+    queueMicrotask(() => {
+      inWelcome = false;
+      messages.settle();
+    });
+  });
+  c.on("message", (m) => messages.addDelivered(m, !inWelcome));
+  c.on("presence", (users) => renderPresence(byId("presence"), byId("people-count"), users, c.user));
+  c.on("typing", (users) => {
+    byId("typing").textContent = typingText(users);
+  });
+  c.on("error", (frame) => {
+    // Errors about a message are shown on that message (and below, as a toast, by send()).
+    if (!frame.ref) toasts.show(describeError(frame));
+  });
+  c.on("resume", (r) => {
+    if (!r.resumed) toasts.show("Some messages were missed while you were offline.", "info");
+  });
+  c.connect().catch(() => {});
+}
+
+/** Joins `room` and records it in the URL (for links and the back button). */
+function navigate(room) {
+  setRoomInUrl(room);
+  joinRoom(room);
+}
+
+byId("join-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = byId("join-input");
+  const room = input.value.trim();
+  const problem = roomNameProblem(room);
+  byId("join-error").textContent = problem ?? "";
+  input.setAttribute("aria-invalid", problem ? "true" : "false");
+  if (problem) return;
+  input.value = "";
+  navigate(room);
+});
+
+window.addEventListener("popstate", () => joinRoom(roomFromUrl() ?? DEFAULT_ROOM));
+window.addEventListener("online", () => client?.reconnectNow());
+
+// --- sending and history ----------------------------------------------------
+
+/** Shows `content` as pending at once, then delivered (ack) or failed (error). */
+function sendMessage(content) {
+  const c = client;
+  if (!c) return;
+  const cid = newCid();
+  messages.addPending(cid, content, Date.now());
+  c.send(content, { cid }).then(
+    (ack) => messages.acked(cid, ack.seq, ack.timestamp),
+    (err) => {
+      if (c !== client) return; // a room we already left
+      messages.failed(cid, describeError(err), () => sendMessage(content));
+      toasts.show(describeError(err));
+    },
+  );
+}
+
+wireComposer({
+  form: byId("composer"),
+  input: byId("composer-input"),
+  onSend: (content) => {
+    sendMessage(content);
+    client?.stopTyping();
+  },
+  onTyping: () => client?.typing(),
+});
+wireSidebar(byId("sidebar-toggle"), byId("sidebar"));
+
+olderButton.addEventListener("click", async () => {
+  const c = client;
+  if (!c) return;
+  olderButton.disabled = true;
+  try {
+    const page = await c.loadOlder(50);
+    if (c !== client) return;
+    messages.prependOlder(page.messages);
+    olderButton.hidden = !page.hasMore;
+  } catch (err) {
+    toasts.show(describeError(err));
+  } finally {
+    olderButton.disabled = false;
+  }
+});
+
+if (session) showChat();
+else showSignin();

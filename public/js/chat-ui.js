@@ -1,0 +1,81 @@
+// Small pieces of chat chrome: the composer, the recent-rooms list, and the
+// sidebar drawer on narrow screens.
+import { el } from "./dom.js";
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line, it grows with its text.
+ * @param {{ form: HTMLFormElement, input: HTMLTextAreaElement, onSend: (text: string) => void, onTyping: () => void }} parts
+ */
+export function wireComposer({ form, input, onSend, onTyping }) {
+  const grow = () => {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+  };
+  const submit = () => {
+    const content = input.value;
+    if (content.trim().length === 0) return;
+    onSend(content);
+    input.value = "";
+    grow();
+    input.focus();
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  input.addEventListener("keydown", (event) => {
+    // isComposing: Enter confirms an IME composition (Japanese, Chinese, …), it does not send.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener("input", () => {
+    grow();
+    if (input.value.length > 0) onTyping();
+  });
+}
+
+/**
+ * The recently joined rooms, the current one marked.
+ * @param {HTMLElement} list
+ * @param {string[]} rooms
+ * @param {string} current
+ * @param {(room: string) => void} navigate
+ */
+export function renderRooms(list, rooms, current, navigate) {
+  list.replaceChildren(
+    ...rooms.map((room) => {
+      const link = el("a", { className: "room-link", text: `# ${room}`, attrs: { href: `?room=${room}` } });
+      if (room === current) link.setAttribute("aria-current", "page");
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        if (room !== current) navigate(room);
+        document.body.classList.remove("sidebar-open");
+      });
+      return el("li", {}, link);
+    }),
+  );
+}
+
+/**
+ * On narrow screens the sidebar is a drawer opened from the top bar.
+ * @param {HTMLButtonElement} toggle
+ * @param {HTMLElement} sidebar
+ */
+export function wireSidebar(toggle, sidebar) {
+  const set = (open) => {
+    document.body.classList.toggle("sidebar-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  toggle.addEventListener("click", () => set(!document.body.classList.contains("sidebar-open")));
+  sidebar.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") set(false);
+  });
+  // A tap outside the open drawer (on the dimmed page) closes it.
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    if (!(target instanceof Node) || !document.body.classList.contains("sidebar-open")) return;
+    if (!sidebar.contains(target) && !toggle.contains(target)) set(false);
+  });
+}

@@ -1,0 +1,50 @@
+// Tiny DOM helpers. Every piece of text goes through textContent, never
+// innerHTML: messages, names and room names are user input, and this file is
+// the only place the demo creates elements.
+
+/**
+ * Creates an element. `text` becomes textContent; attributes are set with
+ * setAttribute (so they are never parsed as markup).
+ * @param {string} tag
+ * @param {{ className?: string, text?: string, attrs?: Record<string, string> }} [props]
+ * @param {...Node} children
+ * @returns {HTMLElement}
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const [name, value] of Object.entries(props.attrs ?? {})) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/**
+ * The element with `id` (throws if the page lacks it: a bug, not a user error).
+ * @param {string} id
+ * @returns {any}
+ */
+export function byId(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} is missing from index.html`);
+  return node;
+}
+
+/** A stable hue for a user id, so each person keeps their colour. */
+export function hueOf(id) {
+  let hash = 0;
+  for (const ch of id) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  return hash % 360;
+}
+
+/** A round avatar with the first letter of `name`. */
+export function avatar(user) {
+  const letter = Array.from(user.name.trim())[0] ?? "?";
+  const node = el("span", {
+    className: "avatar",
+    text: letter.toUpperCase(),
+    attrs: { "aria-hidden": "true" },
+  });
+  node.style.setProperty("--hue", String(hueOf(user.id)));
+  return node;
+}

@@ -1,0 +1,49 @@
+// The current room lives in the URL (?room=name) so a link can be shared;
+// recently joined rooms are remembered in localStorage.
+import { isValidRoomName } from "../vendor/roomcast-client.js";
+
+const RECENT_KEY = "roomcast.recentRooms";
+const RECENT_MAX = 8;
+export const DEFAULT_ROOM = "general";
+
+/** The room named in the URL, if valid. */
+export function roomFromUrl() {
+  const room = new URL(location.href).searchParams.get("room");
+  return room && isValidRoomName(room) ? room : undefined;
+}
+
+/** Puts `room` in the URL (a new history entry unless `replace`). */
+export function setRoomInUrl(room, replace = false) {
+  const url = new URL(location.href);
+  url.searchParams.set("room", room);
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+}
+
+/** Recently joined rooms, most recent first. */
+export function recentRooms() {
+  try {
+    const list = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
+    return Array.isArray(list) ? list.filter((r) => typeof r === "string" && isValidRoomName(r)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Moves `room` to the front of the recent list. */
+export function rememberRoom(room) {
+  const list = [room, ...recentRooms().filter((r) => r !== room)].slice(0, RECENT_MAX);
+  localStorage.setItem(RECENT_KEY, JSON.stringify(list));
+  return list;
+}
+
+/**
+ * Why `input` is not a room name, or undefined when it is one (the same rule
+ * as the server: 1-100 of A-Z a-z 0-9 _ -).
+ */
+export function roomNameProblem(input) {
+  if (input.length === 0) return "Type a room name.";
+  if (input.length > 100) return "Room names are at most 100 characters.";
+  if (!isValidRoomName(input)) return "Use only letters, digits, - and _ (no spaces).";
+  return undefined;
+}

@@ -1,0 +1,77 @@
+// Sign-in state for this browser tab (sessionStorage: closing the tab signs out).
+
+const KEY = "roomcast.session";
+
+/**
+ * @typedef {{ token: string, name: string, dev: boolean }} Session
+ */
+
+/** @returns {Session | undefined} */
+export function loadSession() {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** @param {Session} session */
+export function saveSession(session) {
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(KEY);
+}
+
+/** Thrown when the server has no dev sign-in (DEV_AUTH is off). */
+export class DevAuthUnavailable extends Error {}
+
+/**
+ * Asks the worker for a development token (`POST /dev/token`).
+ * @param {string} name
+ * @returns {Promise<string>}
+ */
+export async function fetchDevToken(name) {
+  const res = await fetch("/dev/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status === 404) throw new DevAuthUnavailable("development sign-in is off on this server");
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.message ?? `sign-in failed (HTTP ${res.status})`);
+  return body.token;
+}
+
+/**
+ * The display name inside a token, for showing who is signed in (not verified
+ * here: the server verifies every connection).
+ * @param {string} token
+ */
+export function nameFromToken(token) {
+  try {
+    const payload = token.split(".")[1] ?? "";
+    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
+    return String(claims.name ?? claims.sub ?? "you");
+  } catch {
+    return "you";
+  }
+}
+
+/**
+ * A token provider for the SDK: dev sessions get a fresh token when the old
+ * one expired or was refused; pasted tokens are returned as they are.
+ * @param {Session} session
+ */
+export function tokenProvider(session) {
+  return async (reason) => {
+    if (session.dev && (reason === "expired" || reason === "refused")) {
+      session.token = await fetchDevToken(session.name);
+      saveSession(session);
+    }
+    return session.token;
+  };
+}

@@ -1,0 +1,66 @@
+// The connection pill in the top bar: connected, connecting, a live countdown
+// to the next reconnect attempt (with "Retry now"), or closed with the reason.
+
+const CLOSED_TEXT = {
+  normal: "You left the room",
+  client: "Disconnected",
+  policy: "Disconnected by the server (policy)",
+  kicked: "You were removed from this room",
+  "token-expired": "Your session expired — sign in again",
+  refused: "The server refused the connection",
+  "gave-up": "Could not reach the server",
+};
+
+export class StatusView {
+  /**
+   * @param {{ root: HTMLElement, text: HTMLElement, action: HTMLButtonElement }} parts
+   * @param {{ retryNow: () => void, reconnect: () => void }} actions
+   */
+  constructor(parts, actions) {
+    this.parts = parts;
+    this.actions = actions;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.ticker = undefined;
+    /** @type {(() => void) | undefined} */
+    this.onAction = undefined;
+    parts.action.addEventListener("click", () => this.onAction?.());
+  }
+
+  /** Renders an SDK `state` event. */
+  show(state) {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.parts.root.dataset.status = state.status;
+    switch (state.status) {
+      case "idle":
+        return this.#set("Not connected");
+      case "connecting":
+        return this.#set(state.attempt > 0 ? "Reconnecting…" : "Connecting…");
+      case "open":
+        return this.#set("Connected");
+      case "reconnecting": {
+        const tick = () => {
+          const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
+          this.#set(seconds > 0 ? `Offline — retrying in ${seconds} s` : "Reconnecting…", "Retry now", () =>
+            this.actions.retryNow(),
+          );
+        };
+        tick();
+        this.ticker = setInterval(tick, 250);
+        return;
+      }
+      case "closed": {
+        const text = CLOSED_TEXT[state.reason.kind] ?? "Disconnected";
+        const canRetry = state.reason.kind !== "token-expired" && state.reason.kind !== "refused";
+        return this.#set(text, canRetry ? "Reconnect" : undefined, () => this.actions.reconnect());
+      }
+    }
+  }
+
+  #set(text, actionLabel, onAction) {
+    if (this.parts.text.textContent !== text) this.parts.text.textContent = text;
+    this.parts.action.hidden = actionLabel === undefined;
+    this.parts.action.textContent = actionLabel ?? "";
+    this.onAction = onAction;
+  }
+}

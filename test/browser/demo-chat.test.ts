@@ -1,0 +1,115 @@
+// The demo in public/, in Debian's Chromium against `wrangler dev`: two users in
+// separate browser contexts chat in one room (presence, typing, order, own
+// messages, delivery state), user text containing markup is shown literally and
+// runs nothing, and the run writes the README's screenshot to docs/.
+import fs from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChatUser, launchChromium, messageTexts, say, signIn } from "./chromium";
+import { DevServer } from "./dev-server";
+
+let server: DevServer;
+let browser: Browser;
+const users: ChatUser[] = [];
+beforeAll(async () => {
+  [server, browser] = await Promise.all([DevServer.start(), launchChromium()]);
+});
+afterAll(async () => {
+  for (const user of users) await user.context.close().catch(() => {});
+  await browser?.close();
+  await server?.dispose();
+});
+
+async function join(room: string, name: string, viewport?: { width: number; height: number }) {
+  const user = await signIn(browser, server.url, `/?room=${room}`, name, viewport);
+  users.push(user);
+  return user;
+}
+
+const peopleOf = (user: ChatUser) => user.page.locator("#presence .person-name").allTextContents();
+
+describe("the demo chat", () => {
+  it("lets two users chat in one room: presence, typing, messages in order", async () => {
+    // Every run starts from an empty server, so the screenshot's room can have a plain name.
+    const room = "general";
+    const alice = await join(room, "Alice", { width: 1200, height: 760 });
+    const bob = await join(room, "Bob", { width: 390, height: 760 }); // a phone-sized screen
+
+    await expect.poll(() => peopleOf(alice)).toEqual(["Alice", "Bob"]);
+    await expect.poll(() => peopleOf(bob)).toEqual(["Bob", "Alice"]);
+    const chen = await join(room, "Chen");
+    expect(alice.page.url()).toContain(`?room=${room}`);
+
+    const conversation: [ChatUser, string][] = [
+      [alice, "Morning! Is the new room server deployed? 🚀"],
+      [bob, "Yes — shipped at 09:40.\nResume and acks are on."],
+      [alice, "Nice. Does it survive a restart?"],
+      [chen, "مرحبا بالجميع! كيف حالكم؟"],
+      [bob, "Right-to-left text renders right, too 👆"],
+      [alice, "👍 Let's try a restart after lunch."],
+    ];
+    for (const [user, text] of conversation) {
+      await say(user, text);
+      // Wait for the other side too, so the order is the order of sending.
+      for (const reader of [alice, bob, chen]) {
+        await expect.poll(() => messageTexts(reader)).toContain(text);
+      }
+    }
+    const expected = conversation.map(([, text]) => text);
+    expect(await messageTexts(alice)).toEqual(expected);
+    expect(await messageTexts(bob)).toEqual(expected);
+    expect(await messageTexts(chen)).toEqual(expected);
+    await expect.poll(() => peopleOf(alice)).toEqual(["Alice", "Bob", "Chen"]);
+
+    // Own messages are marked and show their delivery state; others' are not.
+    const aliceOwn = alice.page.locator("#messages .msg.own .bubble");
+    await expect.poll(() => aliceOwn.allTextContents()).toEqual([expected[0], expected[2], expected[5]]);
+    await expect
+      .poll(() => alice.page.locator("#messages .msg.own .state").allTextContents())
+      .toEqual(["Delivered", "Delivered", "Delivered"]);
+    // Multi-line text keeps its line break.
+    expect(await bob.page.locator("#messages .bubble").nth(1).textContent()).toBe(expected[1]);
+
+    // Typing shows on the other side, and clears after sending.
+    await bob.page.getByLabel("Your message").pressSequentially("On my way", { delay: 15 });
+    await alice.page.getByText("Bob is typing…").waitFor();
+    await alice.page.screenshot({ path: "docs/screenshot.png" });
+    expect(fs.statSync("docs/screenshot.png").size).toBeGreaterThan(10_000);
+    await bob.page.getByLabel("Your message").press("Enter");
+    await expect.poll(() => alice.page.locator("#typing").textContent()).toBe("");
+
+    expect([...alice.dialogs, ...bob.dialogs, ...chen.dialogs]).toEqual([]);
+    expect([...alice.errors, ...bob.errors, ...chen.errors]).toEqual([]);
+  });
+
+  it("shows markup in messages and names as literal text and runs nothing", async () => {
+    const room = `xss-${Date.now().toString(36)}`;
+    const mallory = await join(room, "<img src=x onerror=alert(1)>");
+    const victim = await join(room, "Victim");
+    const payloads = [
+      "<img src=x onerror=alert(1)>",
+      "<script>alert(2)</script>",
+      '"><svg onload=alert(3)>',
+      '<a href="javascript:alert(4)">click</a>',
+    ];
+    for (const text of payloads) await say(mallory, text);
+    await expect.poll(() => messageTexts(victim)).toEqual(payloads);
+
+    const list = victim.page.locator("#messages");
+    expect(await list.locator("img, script, svg, a").count()).toBe(0);
+    await expect
+      .poll(() => victim.page.locator("#messages .author").allTextContents())
+      .toContain("<img src=x onerror=alert(1)>");
+    expect(await victim.page.locator("#presence .person-name").allTextContents()).toContain(
+      "<img src=x onerror=alert(1)>",
+    );
+    expect(await victim.page.locator("#presence img, #presence script").count()).toBe(0);
+    // A reload re-renders everything from history: still text.
+    await victim.page.reload();
+    await expect.poll(() => messageTexts(victim)).toEqual(payloads);
+    expect(await list.locator("img, script, svg, a").count()).toBe(0);
+
+    expect([...mallory.dialogs, ...victim.dialogs]).toEqual([]);
+    expect([...mallory.errors, ...victim.errors]).toEqual([]);
+  });
+});

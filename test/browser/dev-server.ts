@@ -1,0 +1,139 @@
+/**
+ * `wrangler dev` as a child process on a fixed port, so a test can stop the
+ * server mid-conversation and start it again on the same address (the
+ * harness's URL changes on every start). State persists to a temp directory
+ * across restarts, as it does for a developer. Readiness is polled on
+ * /health, never slept for; the whole process group is killed on stop.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const WRANGLER = path.resolve("node_modules/wrangler/bin/wrangler.js");
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A restartable `wrangler dev`. */
+export class DevServer {
+  #child: ChildProcess | undefined;
+  #log = "";
+
+  private constructor(
+    readonly port: number,
+    readonly persistDir: string,
+  ) {}
+
+  /** Starts a server on a free port with fresh, empty state. */
+  static async start(): Promise<DevServer> {
+    const persistDir = fs.mkdtempSync(path.join(os.tmpdir(), "roomcast-dev-"));
+    const server = new DevServer(await freePort(), persistDir);
+    await server.start();
+    return server;
+  }
+
+  /** http://127.0.0.1:<port> */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The server's output so far (for failure messages). */
+  get log(): string {
+    return this.#log;
+  }
+
+  /** Starts (or restarts) the process and waits until /health answers. */
+  async start(timeoutMs = 90_000): Promise<void> {
+    if (this.#child) throw new Error("already running");
+    const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(this.port)];
+    args.push("--persist-to", this.persistDir, "--show-interactive-dev-session=false");
+    const child = spawn(process.execPath, args, {
+      detached: true, // its own process group, so stop() reaches workerd too
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
+    });
+    this.#child = child;
+    const append = (chunk: Buffer) => {
+      this.#log = (this.#log + chunk.toString()).slice(-20_000);
+    };
+    child.stdout?.on("data", append);
+    child.stderr?.on("data", append);
+    const exited = new Promise<never>((_, reject) =>
+      child.once("exit", (code) => reject(new Error(`wrangler dev exited (${code}):\n${this.#log}`))),
+    );
+    exited.catch(() => {});
+    await Promise.race([this.#waitHealthy(timeoutMs), exited]);
+  }
+
+  /** Stops the whole process group and waits for it to exit. */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    const child = this.#child;
+    if (!child || child.pid === undefined) return;
+    this.#child = undefined;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    killGroup(child.pid, "SIGTERM");
+    const timer = setTimeout(() => killGroup(child.pid as number, "SIGKILL"), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+    // workerd may outlive wrangler by a moment: make sure nothing of the group is left.
+    killGroup(child.pid, "SIGKILL");
+    await this.#waitPortFree(timeoutMs);
+  }
+
+  /** Stops the server and deletes its state. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.persistDir, { recursive: true, force: true });
+  }
+
+  async #waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`wrangler dev did not become healthy within ${timeoutMs} ms:\n${this.#log}`);
+  }
+
+  async #waitPortFree(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const free = await new Promise<boolean>((resolve) => {
+        const probe = net.connect(this.port, "127.0.0.1");
+        probe.once("connect", () => {
+          probe.destroy();
+          resolve(false);
+        });
+        probe.once("error", () => resolve(true));
+      });
+      if (free) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`port ${this.port} still in use ${timeoutMs} ms after stop`);
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
