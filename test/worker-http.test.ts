@@ -81,6 +81,16 @@ describe("GET /v1/rooms/:room/ws refusals", () => {
   });
 });
 
+describe("upgrade query", () => {
+  it("400 for a since that is not a seq", async () => {
+    const token = await signTestToken();
+    for (const since of ["abc", "-1", "1.5", ""]) {
+      const res = await upgrade(freshRoom(), { Authorization: `Bearer ${token}` }, `?since=${since}`);
+      expect(await refusal(res)).toEqual({ status: 400, error: "invalid_query" });
+    }
+  });
+});
+
 describe("token transports", () => {
   it("takes the token from the subprotocol and answers roomcast.v1 only", async () => {
     const token = await signTestToken({ sub: "browser-user" });

@@ -20,6 +20,10 @@ roomsRoutes.get("/:room/ws", async (c) => {
   const room = c.req.param("room");
   const carrier = extractToken(req);
   const identity = await checkRoomAccess(req, c.env, room, carrier.token);
+  const since = c.req.query("since");
+  if (since !== undefined && !/^\d{1,15}$/.test(since)) {
+    throw new HttpError(400, "invalid_query", "since is the last seq you saw (a non-negative integer)");
+  }
   if (carrier.offersOnlyOtherSubprotocols) {
     throw new HttpError(400, "unsupported_subprotocol", "offer the roomcast.v1 subprotocol");
   }

@@ -250,7 +250,7 @@ function cidOf(frame: ClientFrame): string | undefined {
   return "cid" in frame ? frame.cid : undefined;
 }
 
-/** `since` from the upgrade URL; anything but a non-negative integer means "fresh". */
+/** `since` from the upgrade URL (the worker refuses malformed ones with 400). */
 function parseSince(raw: string | null): number | undefined {
   if (raw === null || !/^\d{1,15}$/.test(raw)) return undefined;
   return Number(raw);
