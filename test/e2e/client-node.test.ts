@@ -1,6 +1,6 @@
 // The SDK in Node 22 against the real worker: each token transport, two users
 // talking, and the published entry point (`roomcast/client`, the esbuild bundle
-// in dist/) loaded by a plain Node process with no TypeScript tooling.
+// in public/vendor/) loaded by a plain Node process with no TypeScript tooling.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
