@@ -26,7 +26,12 @@ const messages = new MessageList({
   announcer: byId("announcer"),
 });
 const status = new StatusView(
-  { root: byId("status"), text: byId("status-text"), action: byId("status-action") },
+  {
+    root: byId("status"),
+    text: byId("status-text"),
+    countdown: byId("status-countdown"),
+    action: byId("status-action"),
+  },
   { retryNow: () => client?.reconnectNow(), reconnect: () => client?.connect().catch(() => {}) },
 );
 const olderButton = byId("load-older");

@@ -13,7 +13,7 @@ const CLOSED_TEXT = {
 
 export class StatusView {
   /**
-   * @param {{ root: HTMLElement, text: HTMLElement, action: HTMLButtonElement }} parts
+   * @param {{ root: HTMLElement, text: HTMLElement, countdown: HTMLElement, action: HTMLButtonElement }} parts
    * @param {{ retryNow: () => void, reconnect: () => void }} actions
    */
   constructor(parts, actions) {
@@ -29,6 +29,7 @@ export class StatusView {
   /** Renders an SDK `state` event. */
   show(state) {
     clearInterval(this.ticker);
+    this.parts.countdown.textContent = "";
     this.ticker = undefined;
     this.parts.root.dataset.status = state.status;
     switch (state.status) {
@@ -39,11 +40,11 @@ export class StatusView {
       case "open":
         return this.#set("Connected");
       case "reconnecting": {
+        this.#set("Offline", "Retry now", () => this.actions.retryNow());
         const tick = () => {
           const seconds = Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000));
-          this.#set(seconds > 0 ? `Offline — retrying in ${seconds} s` : "Reconnecting…", "Retry now", () =>
-            this.actions.retryNow(),
-          );
+          const text = seconds > 0 ? ` — retrying in ${seconds} s` : " — reconnecting…";
+          if (this.parts.countdown.textContent !== text) this.parts.countdown.textContent = text;
         };
         tick();
         this.ticker = setInterval(tick, 250);
@@ -58,6 +59,7 @@ export class StatusView {
   }
 
   #set(text, actionLabel, onAction) {
+    this.parts.countdown.textContent = "";
     if (this.parts.text.textContent !== text) this.parts.text.textContent = text;
     this.parts.action.hidden = actionLabel === undefined;
     this.parts.action.textContent = actionLabel ?? "";

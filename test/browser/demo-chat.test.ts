@@ -5,6 +5,8 @@
 import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RoomcastClient } from "../../src/client";
+import { signTestToken } from "../helpers/tokens";
 import { type ChatUser, launchChromium, messageTexts, say, signIn } from "./chromium";
 import { DevServer } from "./dev-server";
 
@@ -111,5 +113,74 @@ describe("the demo chat", () => {
 
     expect([...mallory.dialogs, ...victim.dialogs]).toEqual([]);
     expect([...mallory.errors, ...victim.errors]).toEqual([]);
+  });
+
+  it("loads older messages from history, and marks a message the room refuses", async () => {
+    const room = `history-${Date.now().toString(36)}`;
+    // Seed 60 messages with the SDK from Node: more than one welcome holds (HISTORY_ON_JOIN=50).
+    const seeder = new RoomcastClient({
+      url: server.url,
+      room,
+      token: await signTestToken({ sub: "seeder", name: "Seeder" }),
+    });
+    await seeder.connect();
+    const all = Array.from({ length: 60 }, (_, i) => `message ${i + 1}`);
+    for (const text of all) await seeder.send(text);
+    seeder.close();
+
+    const reader = await join(room, "Reader");
+    await expect.poll(() => messageTexts(reader)).toEqual(all.slice(10));
+    const older = reader.page.getByRole("button", { name: "Load older messages" });
+    await older.click();
+    await expect.poll(() => messageTexts(reader)).toEqual(all);
+    await expect.poll(() => older.isHidden()).toBe(true);
+
+    // Over MAX_CONTENT_CHARS: the room answers with an error for its cid.
+    await say(reader, "x".repeat(10_001));
+    const failed = reader.page.locator("#messages .msg.failed");
+    await failed.waitFor();
+    expect(await failed.locator(".state").textContent()).toMatch(
+      /^Not sent: The server refused that message/,
+    );
+    await expect.poll(() => reader.page.locator("#toasts").textContent()).toMatch(/refused that message/);
+    expect(reader.errors).toEqual([]);
+  });
+
+  it("signs in with a pasted token, keeps the session, validates and switches rooms", async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    users.push({ name: "Pat", context, page, dialogs: [], errors: [] });
+    await page.goto("/?room=first-room");
+    await page.getByText("Sign in with a token instead").click();
+    await page.getByLabel("Access token (JWT)").fill(await signTestToken({ sub: "pat", name: "Pasted Pat" }));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#status[data-status='open']").waitFor();
+    expect(await page.locator("#me-name").textContent()).toBe("Pasted Pat");
+
+    // Remembered for the session: a reload goes straight back to the room.
+    await page.reload();
+    await page.locator("#status[data-status='open']").waitFor();
+    expect(await page.locator("#room-name").textContent()).toBe("first-room");
+
+    // Room names are checked like the server checks them.
+    await page.getByLabel("Room name").fill("no spaces please");
+    await page.getByRole("button", { name: "Join" }).click();
+    expect(await page.locator("#join-error").textContent()).toMatch(/letters, digits/);
+    await page.getByLabel("Room name").fill("second_room");
+    await page.getByRole("button", { name: "Join" }).click();
+    await page.waitForURL(/\?room=second_room$/);
+    await page.locator("#status[data-status='open']").waitFor();
+    expect(await page.locator("#recent-rooms a").allTextContents()).toEqual([
+      "# second_room",
+      "# first-room",
+    ]);
+
+    // The back button returns to the previous room.
+    await page.goBack();
+    await expect.poll(() => page.locator("#room-name").textContent()).toBe("first-room");
+    await page.locator("#status[data-status='open']").waitFor();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Your display name").waitFor();
   });
 });

@@ -19,8 +19,6 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-const statusOf = (user: ChatUser) => user.page.locator("#status");
-
 describe("the demo across a server restart", () => {
   it("reconnects automatically and resumes with no lost or doubled message", async () => {
     const room = `restart-${Date.now().toString(36)}`;
@@ -38,7 +36,11 @@ describe("the demo across a server restart", () => {
     for (const user of [alice, bob]) {
       await user.page.locator("#status[data-status='reconnecting']").waitFor({ timeout: 20_000 });
     }
-    await expect(statusOf(alice).textContent()).resolves.toMatch(/Offline — retrying in \d+ s|Reconnecting…/);
+    // A visible countdown to the next attempt.
+    expect(await alice.page.locator("#status-text").textContent()).toBe("Offline");
+    await expect
+      .poll(() => alice.page.locator("#status-countdown").textContent())
+      .toMatch(/^ — (retrying in \d+ s|reconnecting…)$/);
 
     // Typed while the server is down: shown at once as pending, held in the outbox.
     await say(alice, "sent while down");
