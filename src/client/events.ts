@@ -18,6 +18,8 @@ import type {
   WelcomeFrame,
 } from "../protocol/frames";
 import type { CloseInfo } from "./close-policy";
+import type { Emitter } from "./emitter";
+import { RoomcastError } from "./errors";
 import type { ResumeInfo } from "./message-sequencer";
 import type { OutboxEntry } from "./outbox";
 
@@ -62,4 +64,23 @@ export interface ClientEvents {
   typing: UserRef[];
   /** The outbox changed (a send, an ack, a retry, a failure). */
   outbox: OutboxEntry[];
+}
+
+/**
+ * Resolves at the next `welcome`; rejects at the next `closed` state.
+ * @example await nextWelcome(events); // what `client.connect()` returns
+ */
+export function nextWelcome(events: Emitter<ClientEvents>): Promise<WelcomeFrame> {
+  return new Promise((resolve, reject) => {
+    const offWelcome = events.on("welcome", (welcome) => {
+      offState();
+      resolve(welcome);
+    });
+    const offState = events.on("state", (state) => {
+      if (state.status !== "closed") return;
+      offWelcome();
+      offState();
+      reject(new RoomcastError("closed", `could not connect: ${state.reason.kind} (${state.reason.reason})`));
+    });
+  });
 }

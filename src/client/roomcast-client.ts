@@ -16,7 +16,7 @@ import { type CloseInfo, closeAction } from "./close-policy";
 import { Connection } from "./connection";
 import { Emitter, type Unsubscribe } from "./emitter";
 import { RoomcastError } from "./errors";
-import type { ClientEvents, ConnectionState } from "./events";
+import { type ClientEvents, type ConnectionState, nextWelcome } from "./events";
 import { newCid } from "./ids";
 import { type ClientOptions, type ResolvedOptions, resolveOptions, type TokenRequestReason } from "./options";
 import type { OutboxEntry } from "./outbox";
@@ -102,19 +102,8 @@ export class RoomcastClient {
    * welcome; rejects if the client closes for good first.
    */
   connect(): Promise<ClientEvents["welcome"]> {
-    const opened = new Promise<ClientEvents["welcome"]>((resolve, reject) => {
-      if (this.#state.status === "open") return resolve(this.#state.welcome);
-      const offOpen = this.on("welcome", (w) => {
-        offClosed();
-        resolve(w);
-      });
-      const offClosed = this.on("state", (s) => {
-        if (s.status !== "closed") return;
-        offOpen();
-        offClosed();
-        reject(new RoomcastError("closed", `could not connect: ${s.reason.kind} (${s.reason.reason})`));
-      });
-    });
+    const opened =
+      this.#state.status === "open" ? Promise.resolve(this.#state.welcome) : nextWelcome(this.#events);
     if (this.#state.status === "idle" || this.#state.status === "closed") {
       this.#attempt = 0;
       void this.#open();
@@ -203,7 +192,15 @@ export class RoomcastClient {
     if (generation !== this.#generation) return;
     const transport = resolveTransport(this.#o.transport);
     const since = this.#session.sequencer.since;
-    const ws = openSocket(this.#o.WebSocket, this.#base, this.room, since, token, transport);
+    let ws: WebSocket;
+    try {
+      ws = openSocket(this.#o.WebSocket, this.#base, this.room, since, token, transport);
+    } catch (err) {
+      // A malformed URL or a token that is not a valid subprotocol: retrying cannot help.
+      const reason = `could not open a socket: ${err instanceof Error ? err.message : String(err)}`;
+      this.#finish({ code: 1006, reason, kind: "refused" });
+      return;
+    }
     const conn: Connection = new Connection(
       ws,
       { timing: this.#o.timing, connectTimeoutMs: this.#o.connectTimeoutMs, heartbeat: this.#o.heartbeat },

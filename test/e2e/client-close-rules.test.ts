@@ -80,6 +80,13 @@ describe("no reconnect", () => {
     expect((await rec.state("closed")).reason).toMatchObject({ kind: "refused", status: 403 });
   });
 
+  it("when the token cannot even be offered as a subprotocol", async () => {
+    const { client: c, rec, timing } = client({ token: "not a token", transport: "subprotocol" });
+    await expect(c.connect()).rejects.toMatchObject({ code: "closed" });
+    expect((await rec.state("closed")).reason.kind).toBe("refused");
+    expect(timing.pending()).toEqual([]);
+  });
+
   it("after 4001 when the token is static (it cannot be refreshed)", async () => {
     const server = await startScriptedServer([4001]);
     try {
