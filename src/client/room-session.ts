@@ -79,6 +79,8 @@ export class RoomSession {
   /** Closed for good: everything pending is rejected with `err`. */
   fail(err: RoomcastError): void {
     this.#write = undefined;
+    this.typingOut.reset();
+    this.typingIn.clear();
     this.outbox.failAll(err);
     this.#history.failAll(err);
     this.presence.clear();

@@ -100,6 +100,18 @@ describe("no reconnect", () => {
   });
 });
 
+describe("close()", () => {
+  it("leaves no timer behind (heartbeat, typing, retry), so a Node process can exit", async () => {
+    const { client: c, timing } = client({ token: await signTestToken(), heartbeat: {} });
+    await c.connect();
+    c.typing();
+    expect(timing.pending().length).toBeGreaterThan(0);
+    c.close();
+    expect(timing.pending()).toEqual([]);
+    expect(c.state).toMatchObject({ status: "closed", reason: { kind: "client" } });
+  });
+});
+
 describe("token refresh", () => {
   it("asks the provider for a new token after a 401 refusal, once", async () => {
     const good = await signTestToken({ sub: "refresher" });
