@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PING_FRAME } from "../src/protocol/codes";
 import type { ConnectionAttachment } from "../src/room/attachment";
-import { freshRoom } from "./helpers/tokens";
+import { freshRoom, signTestToken } from "./helpers/tokens";
 import { openRoom, roundTrip } from "./helpers/workerd-socket";
 
 const stubOf = (room: string) => env.ROOM.getByName(room);
@@ -94,6 +94,26 @@ describe("hibernation", () => {
     expect((await only.frames.closed()).code).toBe(1001);
     const alarm = await runInDurableObject(stubOf(room), (_i, state) => state.storage.getAlarm());
     expect(alarm).toBeNull();
+  });
+
+  it("arms the sweep by the earliest token expiry and closes expired sockets with 4001", async () => {
+    const room = freshRoom();
+    const exp = Math.floor(Date.now() / 1000) + 20;
+    const pinger = await openRoom(room, { token: await signTestToken({ sub: "short-lived", exp }) });
+    const alarm = await runInDurableObject(stubOf(room), (_i, state) => state.storage.getAlarm());
+    expect(alarm).toBeLessThanOrEqual(exp * 1000);
+    // The token runs out while the client only pings (answered by the runtime).
+    await runInDurableObject(stubOf(room), (_instance, state) => {
+      for (const ws of state.getWebSockets()) {
+        const att = ws.deserializeAttachment() as ConnectionAttachment;
+        ws.serializeAttachment({ ...att, exp: Math.floor(Date.now() / 1000) - 1 });
+      }
+    });
+    await evictDurableObject(stubOf(room), { webSockets: "hibernate" });
+    pinger.send(PING_FRAME);
+    await pinger.frames.next("pong");
+    await runDurableObjectAlarm(stubOf(room));
+    expect(await pinger.frames.closed()).toEqual({ code: 4001, reason: "token expired" });
   });
 
   it("resumes with since after a wake-up: exactly the missed messages", async () => {

@@ -197,4 +197,21 @@ describe("GET /v1/rooms/:room/messages", () => {
     }
     expect((await get("", "Bearer nope")).status).toBe(401);
   });
+
+  it("answers CORS preflights for allowed origins only", async () => {
+    const preflight = (origin: string) =>
+      exports.default.fetch(`http://roomcast.test/v1/rooms/${freshRoom()}/messages`, {
+        method: "OPTIONS",
+        headers: {
+          Origin: origin,
+          "Access-Control-Request-Method": "GET",
+          "Access-Control-Request-Headers": "authorization",
+        },
+      });
+    const allowed = await preflight("http://localhost:8787");
+    expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:8787");
+    expect(allowed.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+    const foreign = await preflight("https://evil.example");
+    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
 });

@@ -3,10 +3,13 @@
  * here and hand the request to the room's object, which owns all room state.
  */
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { extractToken } from "../auth/transport";
+import { readConfig } from "../config";
 import { historyQuerySchema } from "../protocol/schemas";
 import { withForwardedIdentity } from "../room/forwarded-identity";
 import { HttpError } from "./http-error";
+import { isOriginAllowed } from "./origin";
 import { checkRoomAccess } from "./room-access";
 
 /** `/v1/rooms/:room/...` routes. */
@@ -36,6 +39,19 @@ roomsRoutes.get("/:room/ws", async (c) => {
   });
   return c.env.ROOM.getByName(room).fetch(forwarded);
 });
+
+// Pages on the allowed origins may read history from the browser (the client SDK
+// also uses this endpoint to learn why an upgrade was refused). Bearer tokens
+// are not cookies, so credentials mode stays off.
+roomsRoutes.use(
+  "/:room/messages",
+  cors({
+    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
+    allowMethods: ["GET"],
+    allowHeaders: ["Authorization"],
+    maxAge: 600,
+  }),
+);
 
 roomsRoutes.get("/:room/messages", async (c) => {
   const req = c.req.raw;

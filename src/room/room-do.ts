@@ -23,7 +23,7 @@ import { broadcast, hasOtherConnection, presenceOf, sendFrame, userTag } from ".
 import { readForwardedIdentity } from "./forwarded-identity";
 import { handleClientFrame } from "./frame-handlers";
 import { HistoryStore, type MessagePage } from "./history-store";
-import { nextSweepAt, sweepVerdict } from "./idle-sweep";
+import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
 import { frameParser, type ParseResult } from "./parse-frame";
 import { RateLimiter } from "./rate-limiter";
 
@@ -85,7 +85,7 @@ export class RoomDO extends DurableObject<Env> {
     if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), server)) {
       broadcast(sockets, presenceFrame("user_joined", att, now), server);
     }
-    await this.#ensureSweep(now);
+    await this.#ensureSweep(now, att.exp * 1000);
 
     const headers = forwarded.answerSubprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -234,11 +234,16 @@ export class RoomDO extends DurableObject<Env> {
     }
   }
 
-  /** Arms the idle sweep if it is not armed; it only runs while sockets exist. */
-  async #ensureSweep(now: number): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(now + this.config.idleTimeoutMs);
-    }
+  /**
+   * Makes sure the sweep runs by this connection's first deadline (idle or token
+   * expiry, whichever is sooner): armed if unarmed, moved earlier if later. A
+   * socket that only pings never reaches webSocketMessage, so only the sweep can
+   * notice its token expire.
+   */
+  async #ensureSweep(now: number, expiresAt: number): Promise<void> {
+    const due = Math.max(Math.min(now + this.config.idleTimeoutMs, expiresAt), now + MIN_SWEEP_INTERVAL_MS);
+    const armed = await this.ctx.storage.getAlarm();
+    if (armed === null || armed > due) await this.ctx.storage.setAlarm(due);
   }
 }
 
