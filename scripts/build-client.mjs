@@ -1,0 +1,26 @@
+// Bundles the client SDK (src/client) into public/vendor/ for the demo and the
+// `roomcast/client` export. Run by `npm run build:client`, which wrangler's
+// [build] runs before `dev` and `deploy`. The bundle is written to a temporary
+// folder and renamed into place, so a server started in parallel (tests start
+// several) never serves a half-written file.
+import { mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+const out = "public/vendor";
+await mkdir(out, { recursive: true });
+const tmp = await mkdtemp(join(out, ".tmp-"));
+try {
+  await build({
+    entryPoints: { "roomcast-client": "src/client/index.ts" },
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    sourcemap: true,
+    logLevel: "warning",
+    outdir: tmp,
+  });
+  for (const file of await readdir(tmp)) await rename(join(tmp, file), join(out, file));
+} finally {
+  await rm(tmp, { recursive: true, force: true });
+}
