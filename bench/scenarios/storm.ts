@@ -39,7 +39,10 @@ export interface HibernationResult {
   pingForMs: number;
   pings: number;
   pongs: number;
-  /** Room-object constructions while only heartbeats arrived (target: 0). */
+  /**
+   * Room-object constructions while only heartbeats arrived (target: 0); null when
+   * the control message woke nothing either, i.e. the target logs no wake-ups.
+   */
   wakeupsDuringPings: number | null;
   /** Constructions caused by one chat message afterwards (1 proves the room had been asleep). */
   wakeupsFromOneMessage: number | null;
@@ -112,7 +115,8 @@ export async function stormScenario(ctx: Ctx, profile: Profile, oneUser = false)
       pingForMs: hib.pingForMs,
       pings: pinged.pings,
       pongs: pinged.pongs,
-      wakeupsDuringPings: w1 - w0,
+      // Without the control's wake-up the counter is not wired (no log line): say so, not "0".
+      wakeupsDuringPings: w2 - w1 > 0 ? w1 - w0 : null,
       wakeupsFromOneMessage: w2 - w1,
     };
   }
