@@ -37,6 +37,8 @@ type ScenarioName = (typeof SCENARIOS)[number];
  */
 export const ROOMCAST_BENCH_VARS: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: "100000000",
+  // Makes the room log one line per construction (wake-up), counted in scenario (f).
+  LOG_ROOM_WAKEUPS: "true",
   IDLE_TIMEOUT_MS: "3600000",
 };
 

@@ -7,6 +7,8 @@
 /** Limits and policies, parsed from vars. */
 export interface Config {
   devAuth: boolean;
+  /** Log one line per room-object construction (a debugging aid the benchmark uses). */
+  logRoomWakeups: boolean;
   allowedOrigins: string[];
   maxMessageBytes: number;
   maxContentChars: number;
@@ -47,6 +49,7 @@ export function readConfig(env: object): Config {
   const vars = env as VarSource;
   const config: Config = {
     devAuth: vars.DEV_AUTH === "true",
+    logRoomWakeups: vars.LOG_ROOM_WAKEUPS === "true",
     allowedOrigins: String(vars.ALLOWED_ORIGINS ?? "")
       .split(",")
       .map((o) => o.trim())

@@ -41,6 +41,9 @@ export class RoomDO extends DurableObject<Env> {
     super(ctx, env);
     // Cheap and idempotent: this runs on every wake-up from hibernation.
     this.config = readConfig(env);
+    // A constructor run is a wake-up: `npm run bench` counts these lines to show
+    // that heartbeats never wake a hibernated room.
+    if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
     this.store = new HistoryStore(ctx.storage.sql, this.config.historyLimit);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
     this.#parse = frameParser(this.config);
