@@ -8,7 +8,14 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // A low threshold so batched presence shows with three sockets; tests
+            // whose clients do not opt in (?presence=diff) are unaffected by it.
+            miniflare: { bindings: { PRESENCE_BATCH_ABOVE: "2" } },
+          }),
+        ],
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],

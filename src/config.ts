@@ -18,6 +18,8 @@ export interface Config {
   historyLimit: number;
   historyOnJoin: number;
   jwtMaxTtlSeconds: number;
+  presenceBatchAbove: number;
+  presenceBatchMs: number;
 }
 
 /** Thrown when a var is missing or malformed; the worker answers 503. */
@@ -62,6 +64,8 @@ export function readConfig(env: object): Config {
     historyLimit: positiveInt(vars, "HISTORY_LIMIT", 1000),
     historyOnJoin: positiveInt(vars, "HISTORY_ON_JOIN", 50),
     jwtMaxTtlSeconds: positiveInt(vars, "JWT_MAX_TTL_SECONDS", 86400),
+    presenceBatchAbove: positiveInt(vars, "PRESENCE_BATCH_ABOVE", 100),
+    presenceBatchMs: positiveInt(vars, "PRESENCE_BATCH_MS", 1000),
   };
   cache.set(env, config);
   return config;

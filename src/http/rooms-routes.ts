@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { extractToken } from "../auth/transport";
 import { readConfig } from "../config";
+import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
 import { historyQuerySchema } from "../protocol/schemas";
 import { withForwardedIdentity } from "../room/forwarded-identity";
 import { HttpError } from "./http-error";
@@ -26,6 +27,10 @@ roomsRoutes.get("/:room/ws", async (c) => {
   const since = c.req.query("since");
   if (since !== undefined && !/^\d{1,15}$/.test(since)) {
     throw new HttpError(400, "invalid_query", "since is the last seq you saw (a non-negative integer)");
+  }
+  const presence = c.req.query(PRESENCE_DIFF_QUERY.name);
+  if (presence !== undefined && presence !== PRESENCE_DIFF_QUERY.value) {
+    throw new HttpError(400, "invalid_query", `presence can only be "${PRESENCE_DIFF_QUERY.value}"`);
   }
   if (carrier.offersOnlyOtherSubprotocols) {
     throw new HttpError(400, "unsupported_subprotocol", "offer the roomcast.v1 subprotocol");

@@ -61,3 +61,9 @@ export const PING_FRAME = '{"type":"ping"}';
 
 /** The auto-response to {@link PING_FRAME}. */
 export const PONG_FRAME = '{"type":"pong"}';
+
+/**
+ * Upgrade query that opts a client into batched presence (`presence_diff` frames):
+ * `?presence=diff`. Clients that do not send it get `user_joined`/`user_left` only.
+ */
+export const PRESENCE_DIFF_QUERY = { name: "presence", value: "diff" } as const;

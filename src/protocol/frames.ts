@@ -61,6 +61,21 @@ export interface PresenceFrame {
   timestamp: number;
 }
 
+/**
+ * Presence changes batched over `PRESENCE_BATCH_MS`, sent instead of
+ * `user_joined`/`user_left` to clients that opted in with `?presence=diff`, while
+ * the room has more than `PRESENCE_BATCH_ABOVE` sockets. Each user appears once,
+ * with their state at the time of the frame: apply `joined` and `left` as set
+ * operations (both are idempotent).
+ */
+export interface PresenceDiffFrame {
+  type: "presence_diff";
+  room: string;
+  joined: UserRef[];
+  left: UserRef[];
+  timestamp: number;
+}
+
 /** Relayed to the others in the room; never stored. */
 export interface TypingFrame {
   type: "typing_indicator";
@@ -99,6 +114,7 @@ export type ServerFrame =
   | RoomMessageFrame
   | AckFrame
   | PresenceFrame
+  | PresenceDiffFrame
   | TypingFrame
   | HistoryFrame
   | ErrorFrame

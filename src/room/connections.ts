@@ -45,10 +45,16 @@ export function userTag(userId: string): string {
 }
 
 /**
- * Whether a user has a live connection other than `except`, given that user's
- * sockets (`ctx.getWebSockets(userTag(id))`).
+ * Tags for how a socket hears about presence: one frame per join/leave, or
+ * batched `presence_diff` frames (opted in with `?presence=diff`).
  */
-export function hasOtherConnection(userSockets: readonly WebSocket[], except: WebSocket): boolean {
+export const PresenceTag = { Each: "p:each", Diff: "p:diff" } as const;
+
+/**
+ * Whether a user has a live connection other than `except` (any live one when
+ * `except` is omitted), given that user's sockets (`ctx.getWebSockets(userTag(id))`).
+ */
+export function hasOtherConnection(userSockets: readonly WebSocket[], except?: WebSocket): boolean {
   return liveConnections(userSockets).some(({ ws }) => ws !== except);
 }
 

@@ -14,17 +14,19 @@ import {
   isReservedCloseCode,
   PING_FRAME,
   PONG_FRAME,
+  PRESENCE_DIFF_QUERY,
   SUBPROTOCOL,
 } from "../protocol/codes";
-import type { ErrorFrame, PresenceFrame, WelcomeFrame } from "../protocol/frames";
+import type { ErrorFrame, WelcomeFrame } from "../protocol/frames";
 import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
 import { type ConnectionAttachment, readAttachment, writeAttachment } from "./attachment";
-import { broadcast, hasOtherConnection, presenceOf, sendFrame, userTag } from "./connections";
+import { hasOtherConnection, PresenceTag, presenceOf, sendFrame, userTag } from "./connections";
 import { readForwardedIdentity } from "./forwarded-identity";
 import { handleClientFrame } from "./frame-handlers";
 import { HistoryStore, type MessagePage } from "./history-store";
 import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
 import { frameParser, type ParseResult } from "./parse-frame";
+import { PresenceAnnouncer } from "./presence-announcer";
 import { RateLimiter } from "./rate-limiter";
 
 /** Attachment writes for activity alone are skipped within this window (the sweep is coarser). */
@@ -35,6 +37,7 @@ export class RoomDO extends DurableObject<Env> {
   readonly config: Config;
   readonly store: HistoryStore;
   readonly limiter: RateLimiter;
+  readonly presence: PresenceAnnouncer;
   readonly #parse: (raw: string | ArrayBuffer) => ParseResult;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -46,6 +49,7 @@ export class RoomDO extends DurableObject<Env> {
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
     this.store = new HistoryStore(ctx.storage.sql, this.config.historyLimit);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
+    this.presence = new PresenceAnnouncer(ctx, this.config);
     this.#parse = frameParser(this.config);
     // Answered by the runtime while the room sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
@@ -60,6 +64,8 @@ export class RoomDO extends DurableObject<Env> {
     }
     const { room, identity } = forwarded;
     const now = Date.now();
+    const url = new URL(req.url);
+    const diffs = url.searchParams.get(PRESENCE_DIFF_QUERY.name) === PRESENCE_DIFF_QUERY.value;
     const { 0: client, 1: server } = new WebSocketPair();
     const att: ConnectionAttachment = {
       v: 1,
@@ -70,12 +76,13 @@ export class RoomDO extends DurableObject<Env> {
       lastActive: now,
       strikes: 0,
       left: false,
+      diffs,
     };
-    this.ctx.acceptWebSocket(server, [userTag(att.user.id)]);
+    this.ctx.acceptWebSocket(server, [userTag(att.user.id), diffs ? PresenceTag.Diff : PresenceTag.Each]);
     writeAttachment(server, att);
 
     const sockets = this.ctx.getWebSockets();
-    const since = parseSince(new URL(req.url).searchParams.get("since"));
+    const since = parseSince(url.searchParams.get("since"));
     sendFrame(server, {
       type: "welcome",
       clientId: att.connId,
@@ -86,7 +93,7 @@ export class RoomDO extends DurableObject<Env> {
       ...this.#welcomeHistory(since),
     } satisfies WelcomeFrame);
     if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), server)) {
-      broadcast(sockets, presenceFrame("user_joined", att, now), server);
+      this.presence.announce("user_joined", att, now, server);
     }
     await this.#ensureSweep(now, att.exp * 1000);
 
@@ -150,6 +157,8 @@ export class RoomDO extends DurableObject<Env> {
       else deadlines.push(verdict.deadline);
     }
     this.limiter.prune(now);
+    // After the sweep, so the departures it caused go out in this diff.
+    this.presence.flush(now);
     const next = nextSweepAt(deadlines, now);
     if (next !== undefined) await this.ctx.storage.setAlarm(next);
   }
@@ -233,7 +242,7 @@ export class RoomDO extends DurableObject<Env> {
 
   #announceLeft(ws: WebSocket, att: ConnectionAttachment): void {
     if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), ws)) {
-      broadcast(this.ctx.getWebSockets(), presenceFrame("user_left", att, Date.now()), ws);
+      this.presence.announce("user_left", att, Date.now(), ws);
     }
   }
 
@@ -248,10 +257,6 @@ export class RoomDO extends DurableObject<Env> {
     const armed = await this.ctx.storage.getAlarm();
     if (armed === null || armed > due) await this.ctx.storage.setAlarm(due);
   }
-}
-
-function presenceFrame(type: PresenceFrame["type"], att: ConnectionAttachment, now: number): PresenceFrame {
-  return { type, room: att.room, user: att.user, timestamp: now } satisfies PresenceFrame;
 }
 
 function cidOf(frame: ClientFrame): string | undefined {

@@ -23,6 +23,8 @@ export interface OpenOptions {
   sub?: string;
   name?: string;
   since?: number;
+  /** Extra upgrade query, e.g. `presence=diff`. */
+  query?: string;
   headers?: Record<string, string>;
 }
 
@@ -44,7 +46,10 @@ export async function openRoom(room: string, options: OpenOptions = {}): Promise
       ...(options.sub ? { sub: options.sub } : {}),
       ...(options.name ? { name: options.name } : {}),
     }));
-  const query = options.since !== undefined ? `?since=${options.since}` : "";
+  const params = [options.since !== undefined ? `since=${options.since}` : "", options.query ?? ""].filter(
+    Boolean,
+  );
+  const query = params.length > 0 ? `?${params.join("&")}` : "";
   const response = await exports.default.fetch(
     upgradeRequest(room, { Authorization: `Bearer ${token}`, ...options.headers }, query),
   );
