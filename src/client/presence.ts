@@ -1,5 +1,6 @@
 /**
- * Who is in the room: the welcome's list, then `user_joined` / `user_left`.
+ * Who is in the room: the welcome's list, then `user_joined` / `user_left` (or a
+ * batched `presence_diff` in large rooms).
  * The room sends those on a user's first connection and last disconnection, so
  * a map keyed by user id stays exact.
  */

@@ -5,7 +5,13 @@
  * and the `since` cursor survive drops. {@link RoomcastClient} owns the
  * sockets and the reconnect policy; this owns the room's state.
  */
-import type { HistoryFrame, RoomMessageFrame, ServerFrame, UserRef } from "../protocol/frames";
+import type {
+  HistoryFrame,
+  PresenceDiffFrame,
+  RoomMessageFrame,
+  ServerFrame,
+  UserRef,
+} from "../protocol/frames";
 import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
 import type { Emitter } from "./emitter";
 import { RoomcastError } from "./errors";
@@ -153,6 +159,9 @@ export class RoomSession {
         if (this.presence.leave(frame.user)) this.events.emit("presence", this.presence.list());
         this.events.emit("user_left", frame);
         break;
+      case "presence_diff":
+        this.#applyPresenceDiff(frame);
+        break;
       case "typing_indicator":
         if (frame.user.id !== this.#user?.id) this.typingIn.update(frame.user, frame.isTyping);
         this.events.emit("typing_indicator", frame);
@@ -164,6 +173,36 @@ export class RoomSession {
         this.events.emit("room_joined", frame);
         break;
     }
+  }
+
+  /**
+   * A batched presence change (large rooms): applied as set operations and
+   * reported as the `user_joined` / `user_left` events a small room would give.
+   */
+  #applyPresenceDiff(frame: PresenceDiffFrame): void {
+    let changed = false;
+    for (const user of frame.joined) {
+      if (!this.presence.join(user)) continue;
+      changed = true;
+      this.events.emit("user_joined", {
+        type: "user_joined",
+        room: frame.room,
+        user,
+        timestamp: frame.timestamp,
+      });
+    }
+    for (const user of frame.left) {
+      this.typingIn.update(user, false);
+      if (!this.presence.leave(user)) continue;
+      changed = true;
+      this.events.emit("user_left", {
+        type: "user_left",
+        room: frame.room,
+        user,
+        timestamp: frame.timestamp,
+      });
+    }
+    if (changed) this.events.emit("presence", this.presence.list());
   }
 
   #deliver(messages: RoomMessageFrame[]): void {

@@ -7,7 +7,7 @@
  * contract's preferred transport. `?token=` works everywhere but can end up in
  * access logs: use it only when neither of the others is possible.
  */
-import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from "../protocol/codes";
+import { BEARER_SUBPROTOCOL_PREFIX, PRESENCE_DIFF_QUERY, SUBPROTOCOL } from "../protocol/codes";
 
 /** How the token is sent. `auto`: `header` in Node, `subprotocol` elsewhere. */
 export type TokenTransport = "auto" | "header" | "subprotocol" | "query";
@@ -56,9 +56,14 @@ export function httpBase(url: URL): URL {
   return copy;
 }
 
-/** The upgrade URL of a room, with `since` for a resume. */
+/**
+ * The upgrade URL of a room, with `since` for a resume. The SDK always opts into
+ * batched presence (`presence_diff` frames in large rooms), which it turns back
+ * into `user_joined` / `user_left` events.
+ */
 export function roomSocketUrl(base: URL, room: string, since: number | undefined, token?: string): string {
   const url = new URL(`v1/rooms/${encodeURIComponent(room)}/ws`, withSlash(base));
+  url.searchParams.set(PRESENCE_DIFF_QUERY.name, PRESENCE_DIFF_QUERY.value);
   if (since !== undefined) url.searchParams.set("since", String(since));
   if (token !== undefined) url.searchParams.set("token", token);
   return url.toString();
