@@ -75,6 +75,8 @@ async function startTarget(name: TargetName): Promise<Target> {
         ackVia: "ack",
         via,
         devTokens: true,
+        // As the client SDK does: batched presence in rooms above PRESENCE_BATCH_ABOVE.
+        roomQuery: "presence=diff",
       });
     case "bare-do":
       return startWranglerTarget({
