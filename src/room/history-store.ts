@@ -35,9 +35,13 @@ export class HistoryStore {
     sql.exec(
       "CREATE UNIQUE INDEX IF NOT EXISTS messages_user_cid ON messages (user_id, cid) WHERE cid IS NOT NULL",
     );
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    this.#seq = this.#meta("seq");
-    this.#lastTimestamp = this.#meta("last_timestamp");
+    // The newest row is the room's state: trimming always keeps it, so seq and
+    // the last timestamp need no table of their own (one write fewer per message).
+    const newest = sql
+      .exec<{ seq: number; frame: string }>("SELECT seq, frame FROM messages ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
+    this.#seq = newest?.seq ?? 0;
+    this.#lastTimestamp = newest ? (JSON.parse(newest.frame) as RoomMessageFrame).timestamp : 0;
   }
 
   /** The latest seq assigned (0 for an empty room). */
@@ -72,12 +76,7 @@ export class HistoryStore {
       message.cid ?? null,
       JSON.stringify(frame),
     );
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('seq', ?), ('last_timestamp', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      seq,
-      timestamp,
-    );
-    this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
+    if (seq > this.limit) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
     this.#seq = seq;
     this.#lastTimestamp = timestamp;
     return frame;
@@ -123,10 +122,5 @@ export class HistoryStore {
       else rows.shift();
     }
     return { messages: rows.map((r) => JSON.parse(r.frame) as RoomMessageFrame), hasMore };
-  }
-
-  #meta(key: string): number {
-    const row = this.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    return row?.value ?? 0;
   }
 }
