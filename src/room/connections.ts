@@ -1,9 +1,8 @@
 /**
  * Views over the room's live sockets. The runtime keeps the sockets (and their
- * attachments) across hibernation, so presence is derived from them, never
- * kept in memory.
+ * attachments) across hibernation; they are the source of truth for presence.
  */
-import type { ServerFrame, UserRef } from "../protocol/frames";
+import type { ServerFrame } from "../protocol/frames";
 import { type ConnectionAttachment, readAttachment } from "./attachment";
 
 // WebSocket.readyState for an open socket (the spec's OPEN).
@@ -26,37 +25,11 @@ export function liveConnections(sockets: readonly WebSocket[]): Connection[] {
   return live;
 }
 
-/** Every user with a live connection, once per user (in no particular order). */
-export function presenceOf(sockets: readonly WebSocket[]): UserRef[] {
-  const seen = new Map<string, UserRef>();
-  for (const { att } of liveConnections(sockets)) {
-    if (!seen.has(att.user.id)) seen.set(att.user.id, att.user);
-  }
-  return [...seen.values()];
-}
-
-/**
- * The tag each socket is accepted with, so a user's sockets can be listed
- * without reading every attachment in the room (`ctx.getWebSockets(tag)`).
- * Tags are at most 256 characters; user ids are at most 200.
- */
-export function userTag(userId: string): string {
-  return `u:${userId}`;
-}
-
 /**
  * Tags for how a socket hears about presence: one frame per join/leave, or
  * batched `presence_diff` frames (opted in with `?presence=diff`).
  */
 export const PresenceTag = { Each: "p:each", Diff: "p:diff" } as const;
-
-/**
- * Whether a user has a live connection other than `except` (any live one when
- * `except` is omitted), given that user's sockets (`ctx.getWebSockets(userTag(id))`).
- */
-export function hasOtherConnection(userSockets: readonly WebSocket[], except?: WebSocket): boolean {
-  return liveConnections(userSockets).some(({ ws }) => ws !== except);
-}
 
 /**
  * Sends one frame; a socket that is already closing is skipped rather than

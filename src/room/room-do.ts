@@ -20,14 +20,14 @@ import {
 import type { ErrorFrame, WelcomeFrame } from "../protocol/frames";
 import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
 import { type ConnectionAttachment, readAttachment, writeAttachment } from "./attachment";
-import { hasOtherConnection, PresenceTag, presenceOf, sendFrame, userTag } from "./connections";
+import { PresenceTag, sendFrame } from "./connections";
 import { readForwardedIdentity } from "./forwarded-identity";
 import { handleClientFrame } from "./frame-handlers";
 import { HistoryStore, type MessagePage } from "./history-store";
 import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
 import { frameParser, type ParseResult } from "./parse-frame";
-import { PresenceAnnouncer } from "./presence-announcer";
 import { RateLimiter } from "./rate-limiter";
+import { RoomPresence } from "./room-presence";
 
 /** Attachment writes for activity alone are skipped within this window (the sweep is coarser). */
 const ACTIVITY_WRITE_INTERVAL_MS = 1000;
@@ -37,7 +37,7 @@ export class RoomDO extends DurableObject<Env> {
   readonly config: Config;
   readonly store: HistoryStore;
   readonly limiter: RateLimiter;
-  readonly presence: PresenceAnnouncer;
+  readonly presence: RoomPresence;
   readonly #parse: (raw: string | ArrayBuffer) => ParseResult;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -49,7 +49,7 @@ export class RoomDO extends DurableObject<Env> {
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
     this.store = new HistoryStore(ctx.storage.sql, this.config.historyLimit);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
-    this.presence = new PresenceAnnouncer(ctx, this.config);
+    this.presence = new RoomPresence(ctx, this.config);
     this.#parse = frameParser(this.config);
     // Answered by the runtime while the room sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
@@ -78,10 +78,10 @@ export class RoomDO extends DurableObject<Env> {
       left: false,
       diffs,
     };
-    this.ctx.acceptWebSocket(server, [userTag(att.user.id), diffs ? PresenceTag.Diff : PresenceTag.Each]);
+    this.ctx.acceptWebSocket(server, [diffs ? PresenceTag.Diff : PresenceTag.Each]);
     writeAttachment(server, att);
+    this.presence.join(server, att, now);
 
-    const sockets = this.ctx.getWebSockets();
     const since = parseSince(url.searchParams.get("since"));
     sendFrame(server, {
       type: "welcome",
@@ -89,12 +89,9 @@ export class RoomDO extends DurableObject<Env> {
       user: att.user,
       room,
       seq: this.store.seq,
-      presence: presenceOf(sockets),
+      presence: this.presence.list(),
       ...this.#welcomeHistory(since),
     } satisfies WelcomeFrame);
-    if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), server)) {
-      this.presence.announce("user_joined", att, now, server);
-    }
     await this.#ensureSweep(now, att.exp * 1000);
 
     const headers = forwarded.answerSubprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
@@ -176,7 +173,7 @@ export class RoomDO extends DurableObject<Env> {
     } catch {
       // Already closed by the peer.
     }
-    this.#announceLeft(ws, att);
+    this.presence.leave(ws, att, Date.now());
   }
 
   /** The room's sockets, open or closing (the runtime keeps them across hibernation). */
@@ -237,13 +234,7 @@ export class RoomDO extends DurableObject<Env> {
     const att = readAttachment(ws);
     if (!att || att.left) return;
     att.left = true;
-    this.#announceLeft(ws, att);
-  }
-
-  #announceLeft(ws: WebSocket, att: ConnectionAttachment): void {
-    if (!hasOtherConnection(this.ctx.getWebSockets(userTag(att.user.id)), ws)) {
-      this.presence.announce("user_left", att, Date.now(), ws);
-    }
+    this.presence.leave(ws, att, Date.now());
   }
 
   /**

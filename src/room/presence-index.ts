@@ -1,0 +1,82 @@
+/**
+ * Who is in the room, as a cache in memory. The sockets' attachments stay the
+ * source of truth: after a wake-up from hibernation the index is rebuilt from
+ * them on first use, so losing it costs one pass over the sockets, never a
+ * wrong answer. Without it every join would read every socket's attachment
+ * (O(n) per join, O(n²) for a room filling up).
+ *
+ * Each user maps to their connection ids, so adding or removing a connection
+ * the rebuild already saw (or never saw) is harmless.
+ */
+import type { UserRef } from "../protocol/frames";
+import { liveConnections } from "./connections";
+
+interface Entry {
+  user: UserRef;
+  connIds: Set<string>;
+}
+
+/** Users with live connections, and how many connections the room has. */
+export class PresenceIndex {
+  #users: Map<string, Entry> | undefined;
+  #connections = 0;
+
+  constructor(private readonly sockets: () => WebSocket[]) {}
+
+  /** Records a new connection; true when it is the user's first. */
+  add(user: UserRef, connId: string): boolean {
+    const users = this.#load();
+    let entry = users.get(user.id);
+    if (!entry) {
+      entry = { user, connIds: new Set() };
+      users.set(user.id, entry);
+    }
+    if (!entry.connIds.has(connId)) {
+      entry.connIds.add(connId);
+      this.#connections += 1;
+    }
+    return entry.connIds.size === 1;
+  }
+
+  /** Forgets a connection; true when the user has no connection left. */
+  remove(userId: string, connId: string): boolean {
+    const users = this.#load();
+    const entry = users.get(userId);
+    if (!entry) return true;
+    if (entry.connIds.delete(connId)) this.#connections -= 1;
+    if (entry.connIds.size > 0) return false;
+    users.delete(userId);
+    return true;
+  }
+
+  /** Whether the user has a live connection. */
+  has(userId: string): boolean {
+    return this.#load().has(userId);
+  }
+
+  /** Every present user, once each. */
+  list(): UserRef[] {
+    return [...this.#load().values()].map((e) => e.user);
+  }
+
+  /** Live connections in the room. */
+  get connections(): number {
+    this.#load();
+    return this.#connections;
+  }
+
+  #load(): Map<string, Entry> {
+    if (this.#users) return this.#users;
+    const users = new Map<string, Entry>();
+    let connections = 0;
+    for (const { att } of liveConnections(this.sockets())) {
+      const entry = users.get(att.user.id) ?? { user: att.user, connIds: new Set<string>() };
+      entry.connIds.add(att.connId);
+      users.set(att.user.id, entry);
+      connections += 1;
+    }
+    this.#users = users;
+    this.#connections = connections;
+    return users;
+  }
+}
