@@ -1,14 +1,13 @@
 // Reconnect backoff: the delay formula, and the schedule a client actually
 // follows through an outage of the real worker (a proxy refuses connections),
 // driven by a fake clock so every delay is asserted exactly and nothing sleeps.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { backoffDelay, DEFAULT_RECONNECT, RoomcastClient } from "../../src/client";
+import { describe, expect, it } from "vitest";
+import { backoffDelay, type ClientOptions, DEFAULT_RECONNECT } from "../../src/client";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { FakeTiming } from "./client-fake-timing";
+import { useWorkerClients } from "./client-fixture";
 import { Recorder } from "./client-recorder";
 import { startScriptedServer } from "./client-scripted-server";
-import { TcpProxy } from "./client-tcp-proxy";
-import { type RunningWorker, startWorker } from "./worker-harness";
 
 describe("backoffDelay", () => {
   it("doubles from 1 s up to the 30 s cap without jitter", () => {
@@ -26,38 +25,11 @@ describe("backoffDelay", () => {
 });
 
 describe("reconnecting through an outage of the real worker", () => {
-  let worker: RunningWorker;
-  let proxy: TcpProxy;
-  const clients: RoomcastClient[] = [];
-  beforeAll(async () => {
-    worker = await startWorker();
-    proxy = await TcpProxy.start(worker.url);
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.close();
-    proxy.block(false);
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await worker?.close();
-  });
+  const fx = useWorkerClients({ proxy: true });
 
-  async function connectedClient(
-    timing: FakeTiming,
-    reconnect: ConstructorParameters<typeof RoomcastClient>[0]["reconnect"],
-  ) {
-    const client = new RoomcastClient({
-      url: proxy.url.href,
-      room: freshRoom(),
-      token: await signTestToken({ sub: "bo" }),
-      timing,
-      reconnect,
-      heartbeat: false,
-    });
-    clients.push(client);
-    const rec = new Recorder(client);
-    await client.connect();
-    return { client, rec };
+  async function connectedClient(timing: FakeTiming, reconnect: ClientOptions["reconnect"]) {
+    const token = await signTestToken({ sub: "bo" });
+    return fx.connect({ room: freshRoom(), token, timing, reconnect, heartbeat: false });
   }
 
   /** Fires the pending reconnect timer and waits for the attempt's outcome. */
@@ -76,8 +48,8 @@ describe("reconnecting through an outage of the real worker", () => {
   it("follows the seed's schedule (1 s base, doubling, 5 attempts) and then gives up", async () => {
     const timing = new FakeTiming();
     const { rec } = await connectedClient(timing, { jitter: "none", maxAttempts: 5 });
-    proxy.block();
-    proxy.dropAll();
+    fx.proxy.block();
+    fx.proxy.dropAll();
     await rec.state("reconnecting");
     for (const delay of [1000, 2000, 4000, 8000, 16000]) {
       expect(timing.pending()).toEqual([delay]);
@@ -93,8 +65,8 @@ describe("reconnecting through an outage of the real worker", () => {
     const draws = [0.25, 0.5, 0.75, 0.9, 0.1, 0.99, 0.99, 0.5];
     timing.nextRandom = () => draws.shift() ?? 0.5;
     const { client, rec } = await connectedClient(timing, {});
-    proxy.block();
-    proxy.dropAll();
+    fx.proxy.block();
+    fx.proxy.dropAll();
     await rec.state("reconnecting");
     // Ceilings 1, 2, 4, 8, 16, 30 (capped) s, each times its draw.
     for (const delay of [250, 1000, 3000, 7200, 1600]) await failOnce(timing, rec, delay);
@@ -102,10 +74,10 @@ describe("reconnecting through an outage of the real worker", () => {
     expect(rec.delays().every((d) => d < 30_000)).toBe(true);
 
     // The server is back: the next attempt succeeds, and the next drop starts from 1 s again.
-    proxy.block(false);
+    fx.proxy.block(false);
     timing.fire(29700);
     await rec.state("open");
-    proxy.dropAll();
+    fx.proxy.dropAll();
     await rec.until(() => (rec.delays().length === 7 ? true : undefined), "a new reconnecting state");
     expect(rec.delays()[6]).toBe(Math.floor(0.99 * 1000));
     timing.fire(990);
@@ -119,7 +91,7 @@ describe("reconnecting through an outage of the real worker", () => {
     const server = await startScriptedServer([4008]);
     try {
       const timing = new FakeTiming();
-      const client = new RoomcastClient({
+      const client = fx.client({
         url: server.url,
         room: "scripted",
         token: "t",
@@ -127,7 +99,6 @@ describe("reconnecting through an outage of the real worker", () => {
         heartbeat: false,
         reconnect: { rateLimitedDelayMs: 60_000 },
       });
-      clients.push(client);
       const rec = new Recorder(client);
       void client.connect();
       const state = await rec.state("reconnecting");

@@ -4,38 +4,32 @@
 // expired token (4001). The worker cannot kick (4003) yet and sends 1008 only
 // for blocked clients, which is not built: a scripted local `ws` server sends
 // those closes instead.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { RoomcastClient, type TokenRequestReason } from "../../src/client";
+import { describe, expect, it, vi } from "vitest";
+import type { ClientOptions, TokenProvider, TokenRequestReason } from "../../src/client";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { FakeTiming } from "./client-fake-timing";
+import { useWorkerClients } from "./client-fixture";
 import { Recorder } from "./client-recorder";
 import { startScriptedServer } from "./client-scripted-server";
-import { joinRoom, type RunningWorker, startWorker } from "./worker-harness";
+import { joinRoom } from "./worker-harness";
 
-let worker: RunningWorker;
-const clients: RoomcastClient[] = [];
-beforeAll(async () => {
-  worker = await startWorker();
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-});
-afterAll(async () => {
-  await worker?.close();
-});
+const fx = useWorkerClients();
 
-function client(options: Partial<ConstructorParameters<typeof RoomcastClient>[0]>) {
+/** A client of the worker on a fake clock, heartbeats off, with its recorder (not connected). */
+function client(options: Partial<ClientOptions>) {
   const timing = new FakeTiming();
-  const c = new RoomcastClient({
-    url: worker.url.href,
-    room: freshRoom(),
-    token: "unset",
-    timing,
-    heartbeat: false,
-    ...options,
-  });
-  clients.push(c);
+  const c = fx.client({ room: freshRoom(), token: "unset", timing, heartbeat: false, ...options });
   return { client: c, rec: new Recorder(c), timing };
+}
+
+/** A token provider that records why it was asked; `answer` gets the reason and how many times it was asked. */
+function tokenProvider(answer: (reason: TokenRequestReason, asked: number) => string) {
+  const reasons: TokenRequestReason[] = [];
+  const token: TokenProvider = (reason) => {
+    reasons.push(reason);
+    return answer(reason, reasons.length);
+  };
+  return { reasons, token };
 }
 
 describe("no reconnect", () => {
@@ -115,17 +109,8 @@ describe("close()", () => {
 describe("token refresh", () => {
   it("asks the provider for a new token after a 401 refusal, once", async () => {
     const good = await signTestToken({ sub: "refresher" });
-    const reasons: TokenRequestReason[] = [];
-    const {
-      client: c,
-      rec,
-      timing,
-    } = client({
-      token: (reason) => {
-        reasons.push(reason);
-        return reason === "refused" ? good : "stale";
-      },
-    });
+    const { reasons, token } = tokenProvider((reason) => (reason === "refused" ? good : "stale"));
+    const { client: c, rec, timing } = client({ token });
     void c.connect();
     const state = await rec.state("reconnecting");
     expect(state.delayMs).toBe(0);
@@ -139,20 +124,10 @@ describe("token refresh", () => {
     const exp = Math.floor(Date.now() / 1000) + 2;
     const short = await signTestToken({ sub: "expiring", exp });
     const long = await signTestToken({ sub: "expiring" });
-    const reasons: TokenRequestReason[] = [];
-    const {
-      client: c,
-      rec,
-      timing,
-    } = client({
-      room,
-      token: (reason) => {
-        reasons.push(reason);
-        return reason === "initial" ? short : long;
-      },
-    });
+    const { reasons, token } = tokenProvider((reason) => (reason === "initial" ? short : long));
+    const { client: c, rec, timing } = client({ room, token });
     await c.connect();
-    const observer = await joinRoom(worker, room, await signTestToken({ sub: "observer" }));
+    const observer = await joinRoom(fx.worker, room, await signTestToken({ sub: "observer" }));
     // The room checks expiry on every frame it handles: wait until the token is past it.
     await vi.waitUntil(() => Date.now() > exp * 1000 + 50, { timeout: 5000, interval: 50 });
     const acked = c.send("after expiry");
@@ -172,19 +147,8 @@ describe("scripted 4001 with a provider", () => {
   it("does not wait before reconnecting with the new token", async () => {
     const server = await startScriptedServer([4001, 1000]);
     try {
-      const reasons: TokenRequestReason[] = [];
-      const {
-        client: c,
-        rec,
-        timing,
-      } = client({
-        url: server.url,
-        room: "scripted",
-        token: (reason) => {
-          reasons.push(reason);
-          return `token-${reasons.length}`;
-        },
-      });
+      const { reasons, token } = tokenProvider((_reason, asked) => `token-${asked}`);
+      const { client: c, rec, timing } = client({ url: server.url, room: "scripted", token });
       void c.connect().catch(() => {});
       const state = await rec.state("reconnecting");
       expect(state).toMatchObject({ delayMs: 0, reason: { kind: "token-expired" } });

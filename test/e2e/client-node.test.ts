@@ -3,42 +3,17 @@
 // in public/vendor/) loaded by a plain Node process with no TypeScript tooling.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RoomcastClient, type TokenTransport } from "../../src/client";
+import { describe, expect, it } from "vitest";
 import { freshRoom, signTestToken } from "../helpers/tokens";
-import { Recorder } from "./client-recorder";
-import { type RunningWorker, startWorker } from "./worker-harness";
+import { useWorkerClients } from "./client-fixture";
 
-let worker: RunningWorker;
-const clients: RoomcastClient[] = [];
-beforeAll(async () => {
-  worker = await startWorker();
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-});
-afterAll(async () => {
-  await worker?.close();
-});
-
-async function join(room: string, name: string, transport: TokenTransport = "auto") {
-  const client = new RoomcastClient({
-    url: worker.url.href,
-    room,
-    token: await signTestToken({ sub: name.toLowerCase(), name }),
-    transport,
-  });
-  clients.push(client);
-  const rec = new Recorder(client);
-  const welcome = await client.connect();
-  return { client, rec, welcome };
-}
+const fx = useWorkerClients();
 
 describe("the SDK in Node 22", () => {
   it.each(["header", "subprotocol", "query", "auto"] as const)(
     "connects with the %s transport",
     async (transport) => {
-      const { welcome, client } = await join(freshRoom(), "Tess", transport);
+      const { welcome, client } = await fx.join(freshRoom(), "Tess", { transport });
       expect(welcome.user).toEqual({ id: "tess", name: "Tess" });
       expect(client.state.status).toBe("open");
     },
@@ -46,9 +21,9 @@ describe("the SDK in Node 22", () => {
 
   it("carries a conversation: presence, typing, ordered messages, acks, older pages", async () => {
     const room = freshRoom();
-    const ann = await join(room, "Ann");
+    const ann = await fx.join(room, "Ann");
     for (let i = 1; i <= 5; i++) await ann.client.send(`old ${i}`);
-    const ben = await join(room, "Ben");
+    const ben = await fx.join(room, "Ben");
     await ann.rec.until(() => (ann.client.presence.length === 2 ? true : undefined), "Ben's presence");
     expect(ben.client.presence.map((u) => u.name).sort()).toEqual(["Ann", "Ben"]);
 
@@ -83,7 +58,7 @@ describe("the SDK in Node 22", () => {
       client.close();
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      env: { ...process.env, URL: worker.url.href, ROOM: room, TOKEN: token },
+      env: { ...process.env, URL: fx.worker.url.href, ROOM: room, TOKEN: token },
       timeout: 20_000,
     });
     expect(JSON.parse(stdout.trim())).toEqual({ seq: 1 });

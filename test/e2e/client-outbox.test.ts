@@ -2,49 +2,21 @@
 // with the same cid after the reconnect and the room neither stores nor
 // broadcasts it twice; messages sent while disconnected wait and go out in
 // order; an error frame with the message's ref rejects its promise.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RoomcastClient, RoomcastError } from "../../src/client";
-import { freshRoom, signTestToken } from "../helpers/tokens";
+import { describe, expect, it } from "vitest";
+import { RoomcastError } from "../../src/client";
+import { freshRoom } from "../helpers/tokens";
 import { FakeTiming } from "./client-fake-timing";
-import { Recorder } from "./client-recorder";
-import { TcpProxy } from "./client-tcp-proxy";
-import { joinRoom, type NodeSocket, type RunningWorker, startWorker } from "./worker-harness";
+import { useWorkerClients } from "./client-fixture";
+import type { NodeSocket } from "./worker-harness";
 
-let worker: RunningWorker;
-let proxy: TcpProxy;
-const clients: RoomcastClient[] = [];
-const sockets: NodeSocket[] = [];
-beforeAll(async () => {
-  worker = await startWorker();
-  proxy = await TcpProxy.start(worker.url);
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of sockets.splice(0)) s.ws.close(1000);
-  proxy.block(false);
-  proxy.mute(false);
-});
-afterAll(async () => {
-  await proxy?.close();
-  await worker?.close();
-});
+const fx = useWorkerClients({ proxy: true });
 
 async function setup() {
   const room = freshRoom();
   const timing = new FakeTiming();
-  const client = new RoomcastClient({
-    url: proxy.url.href,
-    room,
-    token: await signTestToken({ sub: "sender", name: "Sender" }),
-    timing,
-    heartbeat: false,
-  });
-  clients.push(client);
-  const rec = new Recorder(client);
-  await client.connect();
+  const { client, rec } = await fx.join(room, "Sender", { timing, heartbeat: false });
   // An observer connected directly (not through the proxy) sees what the room broadcasts.
-  const observer = await joinRoom(worker, room, await signTestToken({ sub: "observer" }));
-  sockets.push(observer);
+  const observer = await fx.socket(room, "observer");
   return { client, rec, timing, observer };
 }
 
@@ -62,14 +34,14 @@ async function observed(observer: NodeSocket): Promise<string[]> {
 describe("outbox", () => {
   it("retries a message whose ack was lost with the same cid: delivered once, acked with the original seq", async () => {
     const { client, rec, timing, observer } = await setup();
-    proxy.mute(); // the room will store the message, but its ack and broadcast never reach the client
+    fx.proxy.mute(); // the room will store the message, but its ack and broadcast never reach the client
     const acked = client.send("exactly once", { cid: "cid-lost-ack" });
     const stored = await observer.frames.next("room_message");
     expect(stored).toMatchObject({ content: "exactly once", cid: "cid-lost-ack", seq: 1 });
     expect(client.outbox).toMatchObject([{ cid: "cid-lost-ack", status: "sent", attempts: 1 }]);
 
-    proxy.mute(false);
-    proxy.dropAll();
+    fx.proxy.mute(false);
+    fx.proxy.dropAll();
     const state = await rec.state("reconnecting");
     expect(client.outbox).toMatchObject([{ cid: "cid-lost-ack", status: "queued", attempts: 1 }]);
     timing.fire(state.delayMs);
@@ -85,8 +57,8 @@ describe("outbox", () => {
 
   it("queues messages sent while disconnected and sends them in order after the reconnect", async () => {
     const { client, rec, timing, observer } = await setup();
-    proxy.block();
-    proxy.dropAll();
+    fx.proxy.block();
+    fx.proxy.dropAll();
     const state = await rec.state("reconnecting");
     const acks = ["one", "two", "three"].map((text) => client.send(text));
     expect(client.outbox.map((e) => [e.content, e.status])).toEqual([
@@ -94,7 +66,7 @@ describe("outbox", () => {
       ["two", "queued"],
       ["three", "queued"],
     ]);
-    proxy.block(false);
+    fx.proxy.block(false);
     timing.fire(state.delayMs);
     const seqs = (await Promise.all(acks)).map((a) => a.seq);
     expect(seqs).toEqual([1, 2, 3]);
@@ -116,8 +88,8 @@ describe("outbox", () => {
 
   it("rejects what is still in the outbox when the client is closed", async () => {
     const { client, rec } = await setup();
-    proxy.block();
-    proxy.dropAll();
+    fx.proxy.block();
+    fx.proxy.dropAll();
     await rec.state("reconnecting");
     const pending = client.send("never sent");
     client.close();

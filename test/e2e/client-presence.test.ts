@@ -1,43 +1,21 @@
 // The SDK in a room above PRESENCE_BATCH_ABOVE: it opts into batched presence and
 // turns each presence_diff back into user_joined / user_left events and an exact
 // presence list.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { RoomcastClient } from "../../src/client";
+import { describe, expect, it } from "vitest";
+import type { RoomcastClient } from "../../src/client";
 import type { PresenceFrame } from "../../src/protocol/frames";
 import { freshRoom, signTestToken } from "../helpers/tokens";
-import { Recorder } from "./client-recorder";
-import { joinRoom, type RunningWorker, startWorker } from "./worker-harness";
+import { useWorkerClients } from "./client-fixture";
+import { joinRoom } from "./worker-harness";
 
-let worker: RunningWorker;
-const clients: RoomcastClient[] = [];
-beforeAll(async () => {
-  worker = await startWorker({ PRESENCE_BATCH_ABOVE: "2", PRESENCE_BATCH_MS: "100" });
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-});
-afterAll(async () => {
-  await worker?.close();
-});
-
-async function join(room: string, name: string) {
-  const client = new RoomcastClient({
-    url: worker.url.href,
-    room,
-    token: await signTestToken({ sub: name.toLowerCase(), name }),
-  });
-  clients.push(client);
-  const rec = new Recorder(client);
-  await client.connect();
-  return { client, rec };
-}
+const fx = useWorkerClients({ vars: { PRESENCE_BATCH_ABOVE: "2", PRESENCE_BATCH_MS: "100" } });
 
 const names = (client: RoomcastClient) => client.presence.map((u) => u.name).sort();
 
 describe("batched presence through the SDK", () => {
   it("keeps an exact presence list and emits join/leave events from presence_diff frames", async () => {
     const room = freshRoom();
-    const ann = await join(room, "Ann");
+    const ann = await fx.join(room, "Ann");
     const joined: PresenceFrame[] = [];
     const left: PresenceFrame[] = [];
     ann.client.on("user_joined", (f) => joined.push(f));
@@ -45,9 +23,9 @@ describe("batched presence through the SDK", () => {
     const seen: string[] = [];
     ann.client.on("frame", (f) => seen.push(f.type));
 
-    await join(room, "Ben");
-    const cat = await join(room, "Cat");
-    const dan = await join(room, "Dan");
+    await fx.join(room, "Ben");
+    const cat = await fx.join(room, "Cat");
+    const dan = await fx.join(room, "Dan");
     await ann.rec.until(() => (names(ann.client).length === 4 ? true : undefined), "four people");
     expect(names(ann.client)).toEqual(["Ann", "Ben", "Cat", "Dan"]);
     expect(joined.map((f) => f.user.name).sort()).toEqual(["Ben", "Cat", "Dan"]);
@@ -63,9 +41,9 @@ describe("batched presence through the SDK", () => {
 
   it("leaves clients that did not opt in on one frame per join", async () => {
     const room = freshRoom();
-    const raw = await joinRoom(worker, room, await signTestToken({ sub: "raw" }));
-    await join(room, "Ben");
-    await join(room, "Cat");
+    const raw = await joinRoom(fx.worker, room, await signTestToken({ sub: "raw" }));
+    await fx.join(room, "Ben");
+    await fx.join(room, "Cat");
     expect(await raw.frames.next("user_joined")).toMatchObject({ user: { id: "ben" } });
     expect(await raw.frames.next("user_joined")).toMatchObject({ user: { id: "cat" } });
     expect(raw.frames.all.some((f) => f.type === "presence_diff")).toBe(false);

@@ -2,56 +2,33 @@
 // with since = last seq and the application sees every message exactly once and
 // in order — from the welcome alone, by paging forward when more was missed than
 // one welcome holds, and with resumed:false when the room no longer keeps them.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { RoomcastClient } from "../../src/client";
+import { describe, expect, it } from "vitest";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { FakeTiming } from "./client-fake-timing";
+import { useWorkerClients, type WorkerClients } from "./client-fixture";
 import { Recorder } from "./client-recorder";
-import { TcpProxy } from "./client-tcp-proxy";
-import { joinRoom, type NodeSocket, type RunningWorker, startWorker } from "./worker-harness";
+import type { NodeSocket } from "./worker-harness";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const plain = useWorkerClients({ proxy: true });
+const shortWelcome = useWorkerClients({ vars: { HISTORY_ON_JOIN: "3" }, proxy: true });
+const shortHistory = useWorkerClients({ vars: { HISTORY_LIMIT: "5" }, proxy: true });
 
-const workers = new Map<string, RunningWorker>();
-async function workerWith(vars: Record<string, string>): Promise<RunningWorker> {
-  const key = JSON.stringify(vars);
-  let worker = workers.get(key);
-  if (!worker) {
-    worker = await startWorker(vars);
-    workers.set(key, worker);
-  }
-  return worker;
-}
-afterAll(async () => {
-  for (const w of workers.values()) await w.close();
-});
-
-/** A client behind a proxy, and a direct observer that keeps talking while the client is away. */
-async function setup(vars: Record<string, string> = {}) {
-  const worker = await workerWith(vars);
-  const proxy = await TcpProxy.start(worker.url);
+/** A client behind the proxy, and a direct observer that keeps talking while the client is away. */
+async function setup(fx: WorkerClients) {
   const room = freshRoom();
   const timing = new FakeTiming();
-  const client = new RoomcastClient({
-    url: proxy.url.href,
+  const client = fx.client({
     room,
     token: await signTestToken({ sub: "resumer" }),
     timing,
     heartbeat: false,
   });
   const rec = new Recorder(client);
-  const talker = await joinRoom(worker, room, await signTestToken({ sub: "talker" }));
-  cleanups.push(
-    () => proxy.close(),
-    () => client.close(),
-    () => talker.ws.close(1000),
-  );
+  const talker = await fx.socket(room, "talker");
   await client.connect();
-  return { client, rec, timing, proxy, talker };
+  return { client, rec, timing, proxy: fx.proxy, talker };
 }
+type Resumer = Awaited<ReturnType<typeof setup>>;
 
 async function say(talker: NodeSocket, texts: string[]): Promise<void> {
   for (const text of texts) {
@@ -62,17 +39,23 @@ async function say(talker: NodeSocket, texts: string[]): Promise<void> {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m${from + i}`);
 
+/** Cuts the client off, has the talker say `texts` meanwhile, then lets the client's reconnect through. */
+async function sayWhileAway({ rec, timing, proxy, talker }: Resumer, texts: string[]): Promise<void> {
+  proxy.block();
+  proxy.dropAll();
+  const state = await rec.state("reconnecting");
+  await say(talker, texts);
+  proxy.block(false);
+  timing.fire(state.delayMs);
+}
+
 describe("resume", () => {
   it("delivers what was missed during a forced disconnect, with no gap and no duplicate", async () => {
-    const { client, rec, timing, proxy, talker } = await setup();
+    const resumer = await setup(plain);
+    const { client, rec, talker } = resumer;
     await say(talker, range(1, 3));
     await rec.messageCount(3);
-    proxy.block();
-    proxy.dropAll();
-    const state = await rec.state("reconnecting");
-    await say(talker, range(4, 8));
-    proxy.block(false);
-    timing.fire(state.delayMs);
+    await sayWhileAway(resumer, range(4, 8));
     await rec.state("open");
     await say(talker, range(9, 10));
     await rec.messageCount(10);
@@ -83,15 +66,11 @@ describe("resume", () => {
   });
 
   it("pages forward when more was missed than one welcome holds (HISTORY_ON_JOIN=3)", async () => {
-    const { rec, timing, proxy, talker } = await setup({ HISTORY_ON_JOIN: "3" });
+    const resumer = await setup(shortWelcome);
+    const { rec, talker } = resumer;
     await say(talker, range(1, 2));
     await rec.messageCount(2);
-    proxy.block();
-    proxy.dropAll();
-    const state = await rec.state("reconnecting");
-    await say(talker, range(3, 12));
-    proxy.block(false);
-    timing.fire(state.delayMs);
+    await sayWhileAway(resumer, range(3, 12));
     await rec.messageCount(12);
     await say(talker, ["m13"]);
     await rec.messageCount(13);
@@ -100,15 +79,11 @@ describe("resume", () => {
   });
 
   it("reports resumed:false with the missing range when the room no longer keeps them (HISTORY_LIMIT=5)", async () => {
-    const { rec, timing, proxy, talker } = await setup({ HISTORY_LIMIT: "5" });
+    const resumer = await setup(shortHistory);
+    const { rec, talker } = resumer;
     await say(talker, range(1, 2));
     await rec.messageCount(2);
-    proxy.block();
-    proxy.dropAll();
-    const state = await rec.state("reconnecting");
-    await say(talker, range(3, 12));
-    proxy.block(false);
-    timing.fire(state.delayMs);
+    await sayWhileAway(resumer, range(3, 12));
     await rec.messageCount(7);
     expect(rec.resumes).toEqual([{ since: 2, resumed: false, reset: false, missed: { from: 3, to: 7 } }]);
     // What the room still keeps is delivered, in order, once.

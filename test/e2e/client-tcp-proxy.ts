@@ -67,6 +67,13 @@ export class TcpProxy {
     this.#muted = muted;
   }
 
+  /** Ends any block, freeze or mute (between tests). */
+  reset(): void {
+    this.block(false);
+    this.freeze(false);
+    this.mute(false);
+  }
+
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
