@@ -3,30 +3,13 @@
 // messages, delivery state), user text containing markup is shown literally and
 // runs nothing, and the run writes the README's screenshot to docs/.
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RoomcastClient } from "../../src/client";
 import { signTestToken } from "../helpers/tokens";
-import { type ChatUser, launchChromium, messageTexts, say, signIn } from "./chromium";
-import { DevServer } from "./dev-server";
+import { type ChatUser, messageTexts, say } from "./chromium";
+import { useDemo } from "./demo-fixture";
 
-let server: DevServer;
-let browser: Browser;
-const users: ChatUser[] = [];
-beforeAll(async () => {
-  [server, browser] = await Promise.all([DevServer.start(), launchChromium()]);
-});
-afterAll(async () => {
-  for (const user of users) await user.context.close().catch(() => {});
-  await browser?.close();
-  await server?.dispose();
-});
-
-async function join(room: string, name: string, viewport?: { width: number; height: number }) {
-  const user = await signIn(browser, server.url, `/?room=${room}`, name, viewport);
-  users.push(user);
-  return user;
-}
+const demo = useDemo();
 
 const peopleOf = (user: ChatUser) => user.page.locator("#presence .person-name").allTextContents();
 
@@ -34,12 +17,12 @@ describe("the demo chat", () => {
   it("lets two users chat in one room: presence, typing, messages in order", async () => {
     // Every run starts from an empty server, so the screenshot's room can have a plain name.
     const room = "general";
-    const alice = await join(room, "Alice", { width: 1200, height: 760 });
-    const bob = await join(room, "Bob", { width: 390, height: 760 }); // a phone-sized screen
+    const alice = await demo.join(room, "Alice", { width: 1200, height: 760 });
+    const bob = await demo.join(room, "Bob", { width: 390, height: 760 }); // a phone-sized screen
 
     await expect.poll(() => peopleOf(alice)).toEqual(["Alice", "Bob"]);
     await expect.poll(() => peopleOf(bob)).toEqual(["Bob", "Alice"]);
-    const chen = await join(room, "Chen");
+    const chen = await demo.join(room, "Chen");
     expect(alice.page.url()).toContain(`?room=${room}`);
 
     const conversation: [ChatUser, string][] = [
@@ -86,8 +69,8 @@ describe("the demo chat", () => {
 
   it("shows markup in messages and names as literal text and runs nothing", async () => {
     const room = `xss-${Date.now().toString(36)}`;
-    const mallory = await join(room, "<img src=x onerror=alert(1)>");
-    const victim = await join(room, "Victim");
+    const mallory = await demo.join(room, "<img src=x onerror=alert(1)>");
+    const victim = await demo.join(room, "Victim");
     const payloads = [
       "<img src=x onerror=alert(1)>",
       "<script>alert(2)</script>",
@@ -119,7 +102,7 @@ describe("the demo chat", () => {
     const room = `history-${Date.now().toString(36)}`;
     // Seed 60 messages with the SDK from Node: more than one welcome holds (HISTORY_ON_JOIN=50).
     const seeder = new RoomcastClient({
-      url: server.url,
+      url: demo.server.url,
       room,
       token: await signTestToken({ sub: "seeder", name: "Seeder" }),
     });
@@ -128,7 +111,7 @@ describe("the demo chat", () => {
     for (const text of all) await seeder.send(text);
     seeder.close();
 
-    const reader = await join(room, "Reader");
+    const reader = await demo.join(room, "Reader");
     await expect.poll(() => messageTexts(reader)).toEqual(all.slice(10));
     const older = reader.page.getByRole("button", { name: "Load older messages" });
     await older.click();
@@ -147,9 +130,9 @@ describe("the demo chat", () => {
   });
 
   it("signs in with a pasted token, keeps the session, validates and switches rooms", async () => {
-    const context = await browser.newContext({ baseURL: server.url });
+    const context = await demo.browser.newContext({ baseURL: demo.server.url });
     const page = await context.newPage();
-    users.push({ name: "Pat", context, page, dialogs: [], errors: [] });
+    demo.track({ name: "Pat", context, page, dialogs: [], errors: [] });
     await page.goto("/?room=first-room");
     await page.getByText("Sign in with a token instead").click();
     await page.getByLabel("Access token (JWT)").fill(await signTestToken({ sub: "pat", name: "Pasted Pat" }));

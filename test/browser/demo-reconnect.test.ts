@@ -2,29 +2,17 @@
 // the outage with a reconnect countdown, a message typed during it waits as
 // pending, and after the restart both reconnect by themselves and resume —
 // every message shown exactly once, in the same order on both sides.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChatUser, launchChromium, messageTexts, say, signIn } from "./chromium";
-import { DevServer } from "./dev-server";
+import { describe, expect, it } from "vitest";
+import { messageTexts, say } from "./chromium";
+import { useDemo } from "./demo-fixture";
 
-let server: DevServer;
-let browser: Browser;
-const users: ChatUser[] = [];
-beforeAll(async () => {
-  [server, browser] = await Promise.all([DevServer.start(), launchChromium()]);
-});
-afterAll(async () => {
-  for (const user of users) await user.context.close().catch(() => {});
-  await browser?.close();
-  await server?.dispose();
-});
+const demo = useDemo();
 
 describe("the demo across a server restart", () => {
   it("reconnects automatically and resumes with no lost or doubled message", async () => {
     const room = `restart-${Date.now().toString(36)}`;
-    const alice = await signIn(browser, server.url, `/?room=${room}`, "Alice");
-    const bob = await signIn(browser, server.url, `/?room=${room}`, "Bob");
-    users.push(alice, bob);
+    const alice = await demo.join(room, "Alice");
+    const bob = await demo.join(room, "Bob");
 
     await say(alice, "before 1");
     await say(bob, "before 2");
@@ -32,7 +20,7 @@ describe("the demo across a server restart", () => {
       await expect.poll(() => messageTexts(user)).toEqual(["before 1", "before 2"]);
     }
 
-    await server.stop();
+    await demo.server.stop();
     for (const user of [alice, bob]) {
       await user.page.locator("#status[data-status='reconnecting']").waitFor({ timeout: 20_000 });
     }
@@ -48,7 +36,7 @@ describe("the demo across a server restart", () => {
     await expect.poll(() => pending.locator(".bubble").allTextContents()).toEqual(["sent while down"]);
     expect(await pending.locator(".state").textContent()).toBe("Sending…");
 
-    await server.start();
+    await demo.server.start();
     for (const user of [alice, bob]) {
       await user.page.locator("#status[data-status='open']").waitFor({ timeout: 45_000 });
     }
