@@ -38,9 +38,23 @@ export class DevServer {
   /** Starts a server on a free port with fresh, empty state. */
   static async start(): Promise<DevServer> {
     const persistDir = fs.mkdtempSync(path.join(os.tmpdir(), "roomcast-dev-"));
-    const server = new DevServer(await freePort(), persistDir);
-    await server.start();
-    return server;
+    // workerd binds a few ports of its own; when another wrangler or test harness
+    // starting at the same moment takes one first, startup fails with "Address
+    // already in use". That is a race between processes, not a bug here: try once
+    // more on a new port.
+    for (let attempt = 1; ; attempt++) {
+      const server = new DevServer(await freePort(), persistDir);
+      try {
+        await server.start();
+        return server;
+      } catch (err) {
+        await server.stop();
+        if (attempt >= 2 || !String(err).includes("Address already in use")) {
+          fs.rmSync(persistDir, { recursive: true, force: true });
+          throw err;
+        }
+      }
+    }
   }
 
   /** http://127.0.0.1:<port> */
