@@ -62,6 +62,12 @@ describe("frame validation", () => {
     const alice = await openRoom(freshRoom(), { sub: "alice" });
     alice.send({ type: "room_message", content: "😀".repeat(5_000) });
     expect((await alice.frames.next("ack")).seq).toBe(1);
+    // 5,001 emoji are 5,001 code points but 10,002 UTF-16 units: too long.
+    alice.send({ type: "room_message", content: "😀".repeat(5_001), cid: "emoji" });
+    expect(await alice.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "emoji" });
+    // The cid is counted the same way: 33 emoji are 66 units, over 64.
+    alice.send({ type: "room_message", content: "x", cid: "😀".repeat(33) });
+    expect((await alice.frames.next("error")).code).toBe("invalid_message");
   });
 
   it("answers a ping that is not byte-for-byte the heartbeat text", async () => {

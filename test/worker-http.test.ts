@@ -192,7 +192,15 @@ describe("GET /v1/rooms/:room/messages", () => {
     expect(latest.messages.map((m) => m.seq)).toEqual([2, 3]);
     const after = (await (await get("?after=1")).json()) as { messages: { seq: number }[] };
     expect(after.messages.map((m) => m.seq)).toEqual([2, 3]);
-    for (const bad of ["?limit=0", "?limit=101", "?before=x", "?before=2&after=1", "?bogus=1"]) {
+    for (const bad of [
+      "?limit=0",
+      "?limit=101",
+      "?before=x",
+      "?before=",
+      "?after=-1",
+      "?before=2&after=1",
+      "?bogus=1",
+    ]) {
       expect(await refusal(await get(bad))).toEqual({ status: 400, error: "invalid_query" });
     }
     expect((await get("", "Bearer nope")).status).toBe(401);

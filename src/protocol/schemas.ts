@@ -12,6 +12,23 @@ export const CID_MAX_CHARS = 64;
 
 const seq = z.number().int().nonnegative();
 
+/**
+ * A string whose JavaScript length (UTF-16 code units, as the contract counts)
+ * is within bounds. zod's own `min`/`max` count code points, so an emoji would
+ * count once instead of twice.
+ */
+function utf16Length(min: number, max: number) {
+  return z.string().refine((s) => s.length >= min && s.length <= max, {
+    message: `must be ${min}-${max} UTF-16 code units long`,
+  });
+}
+
+/** A seq in a query string: digits only (an empty value is not 0). */
+const querySeq = z
+  .string()
+  .regex(/^\d{1,15}$/, "a seq is a non-negative integer")
+  .transform(Number);
+
 /** Limits that shape the schema; they come from wrangler vars. */
 export interface SchemaLimits {
   maxContentChars: number;
@@ -23,8 +40,8 @@ export interface SchemaLimits {
  * @example clientFrameSchema({ maxContentChars: 10000 }).safeParse(JSON.parse(text))
  */
 export function clientFrameSchema(limits: SchemaLimits) {
-  const content = z.string().min(1).max(limits.maxContentChars);
-  const cid = z.string().min(1).max(CID_MAX_CHARS);
+  const content = utf16Length(1, limits.maxContentChars);
+  const cid = utf16Length(1, CID_MAX_CHARS);
   return z.discriminatedUnion("type", [
     z.strictObject({ type: z.literal("ping") }),
     z.strictObject({
@@ -67,9 +84,9 @@ export type ClientFrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, 
  */
 export const historyQuerySchema = z
   .strictObject({
-    before: z.coerce.number().pipe(seq).optional(),
-    after: z.coerce.number().pipe(seq).optional(),
-    limit: z.coerce.number().pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX)).optional(),
+    before: querySeq.optional(),
+    after: querySeq.optional(),
+    limit: querySeq.pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX)).optional(),
   })
   .refine((q) => q.before === undefined || q.after === undefined, {
     message: "give either before or after, not both",
