@@ -33,6 +33,23 @@ describe("hibernation", () => {
     expect(await alice.frames.next("user_joined")).toMatchObject({ user: { id: "carol" } });
   });
 
+  it("announces one user_left when a user's tabs all close while the room sleeps", async () => {
+    const room = freshRoom();
+    const bob = await openRoom(room, { sub: "bob" });
+    const tab1 = await openRoom(room, { sub: "alice" });
+    const tab2 = await openRoom(room, { sub: "alice" });
+    await bob.frames.next("user_joined");
+    await evictDurableObject(stubOf(room), { webSockets: "hibernate" });
+    // The wake-up is caused by these closes, so the rebuilt presence never sees alice.
+    tab1.ws.close(1000);
+    tab2.ws.close(1000);
+    await tab1.frames.closed();
+    await tab2.frames.closed();
+    expect(await bob.frames.next("user_left")).toMatchObject({ user: { id: "alice" } });
+    await roundTrip(bob);
+    expect(bob.frames.pending("user_left")).toEqual([]);
+  });
+
   it("keeps seq, history and cid de-duplication", async () => {
     const room = freshRoom();
     const alice = await openRoom(room, { sub: "alice" });

@@ -20,6 +20,13 @@ interface Entry {
 export class PresenceIndex {
   #users: Map<string, Entry> | undefined;
   #connections = 0;
+  /**
+   * Users already reported gone since this instance woke up. A wake-up caused by
+   * close events rebuilds the index without the closing sockets, so a user whose
+   * tabs all close at once has no entry; without this, each close would report
+   * the user gone again.
+   */
+  readonly #gone = new Set<string>();
 
   constructor(private readonly sockets: () => WebSocket[]) {}
 
@@ -35,6 +42,7 @@ export class PresenceIndex {
       entry.connIds.add(connId);
       this.#connections += 1;
     }
+    this.#gone.delete(user.id);
     return entry.connIds.size === 1;
   }
 
@@ -42,10 +50,11 @@ export class PresenceIndex {
   remove(userId: string, connId: string): boolean {
     const users = this.#load();
     const entry = users.get(userId);
-    if (!entry) return true;
-    if (entry.connIds.delete(connId)) this.#connections -= 1;
-    if (entry.connIds.size > 0) return false;
+    if (entry?.connIds.delete(connId)) this.#connections -= 1;
+    if (entry && entry.connIds.size > 0) return false;
     users.delete(userId);
+    if (this.#gone.has(userId)) return false;
+    this.#gone.add(userId);
     return true;
   }
 
