@@ -23,8 +23,6 @@ export interface ConnectionAttachment {
   strikes: number;
   /** Set once the room has closed this socket and announced the departure. */
   left: boolean;
-  /** The client opted into batched presence (`?presence=diff`). */
-  diffs?: boolean;
 }
 
 /**

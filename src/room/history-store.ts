@@ -22,10 +22,14 @@ export class HistoryStore {
   #seq: number;
   #lastTimestamp: number;
 
+  private readonly sql: SqlStorage;
+
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly storage: DurableObjectStorage,
     private readonly limit: number,
   ) {
+    const sql = storage.sql;
+    this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS messages (
       seq INTEGER PRIMARY KEY,
       user_id TEXT NOT NULL,
@@ -69,14 +73,18 @@ export class HistoryStore {
       timestamp,
       ...message,
     } satisfies RoomMessageFrame;
-    this.sql.exec(
-      "INSERT INTO messages (seq, user_id, cid, frame) VALUES (?, ?, ?, ?)",
-      seq,
-      message.from.id,
-      message.cid ?? null,
-      JSON.stringify(frame),
-    );
-    if (seq > this.limit) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
+    // Both statements or neither: a failed trim must not leave a stored row whose
+    // seq the room has not counted (the next append would collide with it).
+    this.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO messages (seq, user_id, cid, frame) VALUES (?, ?, ?, ?)",
+        seq,
+        message.from.id,
+        message.cid ?? null,
+        JSON.stringify(frame),
+      );
+      if (seq > this.limit) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
+    });
     this.#seq = seq;
     this.#lastTimestamp = timestamp;
     return frame;

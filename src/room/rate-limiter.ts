@@ -30,7 +30,9 @@ export class RateLimiter {
   /** Takes one token from `userId`'s bucket, or says how long until one is available. */
   take(userId: string, now: number): Verdict {
     const bucket = this.#load(userId, now);
-    const tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.updatedAt) * this.#perMs);
+    // A clock that steps back (the object moved machines) must not drain the bucket.
+    const elapsed = Math.max(0, now - bucket.updatedAt);
+    const tokens = Math.min(this.capacity, bucket.tokens + elapsed * this.#perMs);
     if (tokens < 1) {
       // A refused frame costs nothing, so waiting retryAfterMs always succeeds.
       this.#store(userId, { tokens, updatedAt: now });

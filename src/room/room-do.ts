@@ -18,7 +18,7 @@ import {
   SUBPROTOCOL,
 } from "../protocol/codes";
 import type { ErrorFrame, WelcomeFrame } from "../protocol/frames";
-import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
+import { type ClientFrame, HISTORY_PAGE_MAX, type HistoryRequest } from "../protocol/schemas";
 import { type ConnectionAttachment, readAttachment, writeAttachment } from "./attachment";
 import { PresenceTag, sendFrame } from "./connections";
 import { readForwardedIdentity } from "./forwarded-identity";
@@ -47,7 +47,7 @@ export class RoomDO extends DurableObject<Env> {
     // A constructor run is a wake-up: `npm run bench` counts these lines to show
     // that heartbeats never wake a hibernated room.
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
-    this.store = new HistoryStore(ctx.storage.sql, this.config.historyLimit);
+    this.store = new HistoryStore(ctx.storage, this.config.historyLimit);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
     this.presence = new RoomPresence(ctx, this.config);
     this.#parse = frameParser(this.config);
@@ -76,13 +76,15 @@ export class RoomDO extends DurableObject<Env> {
       lastActive: now,
       strikes: 0,
       left: false,
-      diffs,
     };
+    // Everything that can fail comes before the socket is accepted and announced,
+    // so a failed upgrade leaves no member behind. Storage awaits keep the input
+    // gate closed, so no other event runs in between.
+    const history = this.#welcomeHistory(parseSince(url.searchParams.get("since")));
+    await this.#ensureSweep(now, att.exp * 1000);
     this.ctx.acceptWebSocket(server, [diffs ? PresenceTag.Diff : PresenceTag.Each]);
     writeAttachment(server, att);
     this.presence.join(server, att, now);
-
-    const since = parseSince(url.searchParams.get("since"));
     sendFrame(server, {
       type: "welcome",
       clientId: att.connId,
@@ -90,9 +92,8 @@ export class RoomDO extends DurableObject<Env> {
       room,
       seq: this.store.seq,
       presence: this.presence.list(),
-      ...this.#welcomeHistory(since),
+      ...history,
     } satisfies WelcomeFrame);
-    await this.#ensureSweep(now, att.exp * 1000);
 
     const headers = forwarded.answerSubprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -113,16 +114,7 @@ export class RoomDO extends DurableObject<Env> {
     }
     let dirty = now - att.lastActive >= ACTIVITY_WRITE_INTERVAL_MS;
     att.lastActive = now;
-    try {
-      dirty = this.#receive(ws, att, raw, now) || dirty;
-    } catch (err) {
-      console.error(`room frame failed: ${err instanceof Error ? err.message : String(err)}`);
-      sendFrame(ws, {
-        type: "error",
-        code: ErrorCode.Internal,
-        message: "internal error",
-      } satisfies ErrorFrame);
-    }
+    dirty = this.#receive(ws, att, raw, now) || dirty;
     if (dirty && !att.left) writeAttachment(ws, att);
   }
 
@@ -183,7 +175,7 @@ export class RoomDO extends DurableObject<Env> {
 
   /** Page size for history requests that give no limit. */
   pageSize(): number {
-    return Math.min(this.config.historyOnJoin, 100);
+    return Math.min(this.config.historyOnJoin, HISTORY_PAGE_MAX);
   }
 
   /** Handles one frame; returns whether the attachment changed. */
@@ -213,8 +205,24 @@ export class RoomDO extends DurableObject<Env> {
     }
     const hadStrikes = att.strikes > 0;
     att.strikes = 0;
-    if (!parsed.ok) sendFrame(ws, parsed.error);
-    else handleClientFrame(this, ws, att, parsed.frame, now);
+    if (!parsed.ok) {
+      sendFrame(ws, parsed.error);
+      return hadStrikes;
+    }
+    try {
+      handleClientFrame(this, ws, att, parsed.frame, now);
+    } catch (err) {
+      // Nothing was stored (see HistoryStore.append); the ref lets the client
+      // fail the right send instead of waiting for an ack that never comes.
+      console.error(`room frame failed: ${err instanceof Error ? err.message : String(err)}`);
+      const ref = cidOf(parsed.frame);
+      sendFrame(ws, {
+        type: "error",
+        code: ErrorCode.Internal,
+        message: "internal error",
+        ...(ref ? { ref } : {}),
+      } satisfies ErrorFrame);
+    }
     return hadStrikes;
   }
 

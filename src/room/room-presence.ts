@@ -9,8 +9,8 @@
  */
 import type { Config } from "../config";
 import type { PresenceDiffFrame, PresenceFrame, UserRef } from "../protocol/frames";
-import type { ConnectionAttachment } from "./attachment";
-import { broadcast, liveConnections, PresenceTag } from "./connections";
+import { type ConnectionAttachment, readAttachment } from "./attachment";
+import { broadcast, PresenceTag } from "./connections";
 import { PendingPresence } from "./pending-presence";
 import { PresenceIndex } from "./presence-index";
 
@@ -45,15 +45,19 @@ export class RoomPresence {
   /** Sends the batched changes (called by the alarm), each user with their state right now. */
   flush(now: number): void {
     const changed = this.#pending.take();
-    const listeners = liveConnections(this.ctx.getWebSockets(PresenceTag.Diff));
-    const room = listeners[0]?.att.room;
+    const listeners = this.ctx.getWebSockets(PresenceTag.Diff);
+    // Every socket's attachment names the same room: one read is enough.
+    const room = listeners[0] ? readAttachment(listeners[0])?.room : undefined;
     if (changed.length === 0 || room === undefined) return;
     const joined = changed.filter((u) => this.#index.has(u.id));
     const left = changed.filter((u) => !this.#index.has(u.id));
-    broadcast(
-      listeners.map((c) => c.ws),
-      { type: "presence_diff", room, joined, left, timestamp: now } satisfies PresenceDiffFrame,
-    );
+    broadcast(listeners, {
+      type: "presence_diff",
+      room,
+      joined,
+      left,
+      timestamp: now,
+    } satisfies PresenceDiffFrame);
   }
 
   #announce(type: PresenceFrame["type"], att: ConnectionAttachment, now: number, except: WebSocket): void {
