@@ -1,6 +1,7 @@
 // Token verification against real signed tokens (jose), inside workerd.
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createLocalJWKSet, errors, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { KeysUnavailableError } from "../src/auth/errors";
 import { type KeySource, secretKeySource, verifyToken } from "../src/auth/verify";
 import { DEV_SECRET, signTestToken } from "./helpers/tokens";
 
@@ -107,5 +108,21 @@ describe("verifyToken with a JWKS", () => {
     // The algorithm-confusion attack: use the public key (which anyone has) as an HMAC secret.
     const confused = await signTestToken({ sub: "attacker" }, JSON.stringify(jwk));
     expect(await rejection(confused, jwks)).toBe("token_invalid");
+  });
+
+  it("reports an unreachable key set as unavailable, not as a bad token", async () => {
+    const { privateKey } = await generateKeyPair("ES256");
+    const token = await new SignJWT({ sub: "u4" })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setExpirationTime("1h")
+      .sign(privateKey);
+    for (const failure of [
+      new errors.JWKSTimeout(),
+      new TypeError("fetch failed"),
+      new errors.JOSEError("Expected 200 OK"),
+    ]) {
+      const broken: KeySource = { kind: "jwks", getKey: () => Promise.reject(failure) };
+      await expect(verifyToken(token, broken, policy)).rejects.toBeInstanceOf(KeysUnavailableError);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The worker's HTTP surface: refusals before any upgrade, in the contract's order,
 // with JSON bodies. Upgrades go through the worker's real fetch handler.
 import { env, exports } from "cloudflare:workers";
+import { generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/http/app";
 import { freshRoom, signTestToken } from "./helpers/tokens";
@@ -168,6 +169,20 @@ describe("configuration errors", () => {
   it("503 with an HS256 secret shorter than 32 bytes", async () => {
     const res = await app.request("/v1/rooms/abc/ws", ws, { ...env, JWT_SECRET: "too-short" });
     expect(await refusal(res)).toEqual({ status: 503, error: "misconfigured" });
+  });
+
+  it("503 auth_unavailable when the JWKS cannot be fetched (clients retry; a 401 would stop them)", async () => {
+    const { privateKey } = await generateKeyPair("ES256");
+    const token = await new SignJWT({ sub: "u5" })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setExpirationTime("1h")
+      .sign(privateKey);
+    const res = await app.request(
+      "/v1/rooms/abc/ws",
+      { headers: { Upgrade: "websocket", Authorization: `Bearer ${token}` } },
+      { ...env, JWT_JWKS_URL: "http://127.0.0.1:9/jwks.json" },
+    );
+    expect(await refusal(res)).toEqual({ status: 503, error: "auth_unavailable" });
   });
 
   it("503 for a malformed limit var", async () => {

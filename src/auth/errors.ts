@@ -14,3 +14,12 @@ export class AuthError extends Error {
     super(message);
   }
 }
+
+/**
+ * The key source could not be reached (a JWKS timeout, an unreachable or broken
+ * key set): not the client's fault, so answered 503 and retried by clients,
+ * never a 401 that would make them give up.
+ */
+export class KeysUnavailableError extends Error {
+  override name = "KeysUnavailableError";
+}

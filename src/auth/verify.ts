@@ -6,7 +6,7 @@
  */
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
-import { AuthError } from "./errors";
+import { AuthError, KeysUnavailableError } from "./errors";
 
 /** Where verification keys come from. */
 export type KeySource = { kind: "secret"; key: Uint8Array } | { kind: "jwks"; getKey: JWTVerifyGetKey };
@@ -100,6 +100,9 @@ export async function verifyToken(token: string, source: KeySource, policy: Veri
     if (err instanceof errors.JWTExpired) {
       throw new AuthError("token_expired", "the token has expired");
     }
+    if (isKeySetFailure(err)) {
+      throw new KeysUnavailableError("the key set could not be fetched");
+    }
     throw new AuthError("token_invalid", "the token could not be verified");
   }
   const claims = claimsSchema.safeParse(payload);
@@ -113,4 +116,17 @@ export async function verifyToken(token: string, source: KeySource, policy: Veri
     throw new AuthError("token_invalid", "the token's lifetime is longer than allowed");
   }
   return { id: sub, name: name ?? sub, exp, rooms, role };
+}
+
+/**
+ * A failure of the remote key set rather than of the token: a timeout, a key
+ * set that is not valid JSON/JWKS, or a network error (not a jose error at all).
+ * An unknown `kid` stays a bad token.
+ */
+function isKeySetFailure(err: unknown): boolean {
+  if (!(err instanceof errors.JOSEError)) return true;
+  // jose's generic error is what a non-200 key set response raises.
+  return (
+    err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err.code === "ERR_JOSE_GENERIC"
+  );
 }

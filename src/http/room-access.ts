@@ -3,7 +3,7 @@
  * order: room name (400), origin (403), token (401), room permission (403).
  * Refusing here is cheaper than waking a room object.
  */
-import { AuthError } from "../auth/errors";
+import { AuthError, KeysUnavailableError } from "../auth/errors";
 import { resolveKeySource } from "../auth/keys";
 import { isRoomPermitted } from "../auth/rooms-claim";
 import { type Identity, verifyToken } from "../auth/verify";
@@ -42,6 +42,10 @@ export async function checkRoomAccess(
     });
   } catch (err) {
     if (err instanceof AuthError) throw new HttpError(401, err.code, err.message);
+    if (err instanceof KeysUnavailableError) {
+      console.error(`token keys unavailable: ${err.message}`);
+      throw new HttpError(503, "auth_unavailable", "tokens cannot be checked right now; retry shortly");
+    }
     throw err;
   }
   if (!isRoomPermitted(identity.rooms, room)) {
