@@ -148,6 +148,12 @@ describe("POST /dev/token", () => {
     }
   });
 
+  it("503 rather than sign dev tokens while a real secret is configured", async () => {
+    const real = { ...env, JWT_SECRET: "a-real-production-secret-of-enough-length-0001" };
+    const res = await app.request("/dev/token", { method: "POST", body: '{"name":"a"}' }, real);
+    expect(await refusal(res)).toEqual({ status: 503, error: "misconfigured" });
+  });
+
   it("404 when dev auth is off", async () => {
     const res = await app.request(
       "/dev/token",

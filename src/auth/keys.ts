@@ -37,13 +37,21 @@ export function resolveKeySource(env: Env): KeySource {
 }
 
 /**
- * The secret `POST /dev/token` signs with (development only), as bytes.
+ * The secret `POST /dev/token` signs with (development only), as bytes: only
+ * ever `DEV_JWT_SECRET`. With a real key configured beside `DEV_AUTH="true"`
+ * (a staging environment, say) dev auth refuses to run rather than hand anyone
+ * tokens signed with the real secret.
  * @example const key = devSigningKey(env);
  */
 export function devSigningKey(env: Env): Uint8Array {
-  const source = resolveKeySource(env);
-  if (source.kind !== "secret") {
-    throw new ConfigError("POST /dev/token needs an HS256 secret, not a JWKS");
+  const vars = env as KeyVars;
+  if (vars.JWT_SECRET || vars.JWT_JWKS_URL) {
+    throw new ConfigError("DEV_AUTH is on beside a real JWT_SECRET or JWT_JWKS_URL: turn DEV_AUTH off");
   }
-  return source.key;
+  if (!vars.DEV_JWT_SECRET) throw new ConfigError("DEV_AUTH is on but DEV_JWT_SECRET is empty");
+  try {
+    return secretKeySource(vars.DEV_JWT_SECRET).key;
+  } catch {
+    throw new ConfigError(`DEV_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
 }

@@ -67,7 +67,7 @@ export function jwksKeySource(url: string): KeySource {
  * A key source for an HS256 secret; throws if the secret is too short to be safe.
  * @example secretKeySource(env.JWT_SECRET)
  */
-export function secretKeySource(secret: string): KeySource {
+export function secretKeySource(secret: string): Extract<KeySource, { kind: "secret" }> {
   const key = new TextEncoder().encode(secret);
   if (key.byteLength < MIN_SECRET_BYTES) {
     throw new RangeError(`an HS256 secret needs at least ${MIN_SECRET_BYTES} bytes`);
