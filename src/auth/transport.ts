@@ -30,14 +30,21 @@ export function extractToken(req: Request): TokenCarrier {
     offersOnlyOtherSubprotocols: offered.length > 0 && !offersSubprotocol,
   };
   const auth = req.headers.get("Authorization");
-  if (auth !== null) {
-    const match = /^Bearer\s+(\S+)$/i.exec(auth);
-    return { token: match?.[1], ...result };
-  }
+  if (auth !== null) return { token: bearerToken(req), ...result };
   const fromProtocol = offered.find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX));
   if (fromProtocol !== undefined) {
     return { token: fromProtocol.slice(BEARER_SUBPROTOCOL_PREFIX.length), ...result };
   }
   const fromQuery = new URL(req.url).searchParams.get("token");
   return { token: fromQuery ?? undefined, ...result };
+}
+
+/**
+ * The token of an `Authorization: Bearer <jwt>` header, if that is what it holds
+ * (the only transport of the HTTP API).
+ * @example bearerToken(new Request(url, { headers: { Authorization: "Bearer abc" } })) // "abc"
+ */
+export function bearerToken(req: Request): string | undefined {
+  const auth = req.headers.get("Authorization");
+  return auth === null ? undefined : /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
 }

@@ -9,7 +9,7 @@
  * refused for that reason. Anything else (a network error, 5xx, 200 — e.g. a
  * 429 on connects) is treated as transient.
  */
-import { httpBase } from "./transport";
+import { httpBase, withSlash } from "./transport";
 
 /** What the probe found: `refused` with the status, or `unknown` (treat as transient). */
 export type ProbeResult = { refused: true; status: 400 | 401 | 403 } | { refused: false };
@@ -47,11 +47,4 @@ export async function probeRefusal(
     // Unreachable, CORS-blocked or timed out: nothing learned.
   }
   return { refused: false };
-}
-
-function withSlash(url: URL): URL {
-  const copy = new URL(url);
-  if (!copy.pathname.endsWith("/")) copy.pathname += "/";
-  copy.search = "";
-  return copy;
 }

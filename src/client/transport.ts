@@ -91,7 +91,8 @@ export function openSocket(
   }
 }
 
-function withSlash(url: URL): URL {
+/** `url` as a base for relative paths: a trailing slash, no query, no fragment. */
+export function withSlash(url: URL): URL {
   const copy = new URL(url);
   if (!copy.pathname.endsWith("/")) copy.pathname += "/";
   copy.search = "";

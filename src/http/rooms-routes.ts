@@ -4,10 +4,10 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { extractToken } from "../auth/transport";
+import { bearerToken, extractToken } from "../auth/transport";
 import { readConfig } from "../config";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import { historyQuerySchema } from "../protocol/schemas";
+import { historyQuerySchema, querySeq } from "../protocol/schemas";
 import { withForwardedIdentity } from "../room/forwarded-identity";
 import { HttpError } from "./http-error";
 import { isOriginAllowed } from "./origin";
@@ -25,7 +25,7 @@ roomsRoutes.get("/:room/ws", async (c) => {
   const carrier = extractToken(req);
   const identity = await checkRoomAccess(req, c.env, room, carrier.token);
   const since = c.req.query("since");
-  if (since !== undefined && !/^\d{1,15}$/.test(since)) {
+  if (since !== undefined && !querySeq.safeParse(since).success) {
     throw new HttpError(400, "invalid_query", "since is the last seq you saw (a non-negative integer)");
   }
   const presence = c.req.query(PRESENCE_DIFF_QUERY.name);
@@ -61,9 +61,7 @@ roomsRoutes.use(
 roomsRoutes.get("/:room/messages", async (c) => {
   const req = c.req.raw;
   const room = c.req.param("room");
-  const auth = req.headers.get("Authorization");
-  const token = auth ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined;
-  await checkRoomAccess(req, c.env, room, token);
+  await checkRoomAccess(req, c.env, room, bearerToken(req));
   const query = historyQuerySchema.safeParse(c.req.query());
   if (!query.success) {
     throw new HttpError(400, "invalid_query", "before/after are seqs (one of them), limit is 1-100");

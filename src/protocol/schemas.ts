@@ -23,8 +23,12 @@ function utf16Length(min: number, max: number) {
   });
 }
 
-/** A seq in a query string: digits only (an empty value is not 0). */
-const querySeq = z
+/**
+ * A seq in a query string (`since`, `before`, `after`): digits only, so an empty
+ * value is refused rather than read as 0.
+ * @example querySeq.parse("42") // 42
+ */
+export const querySeq = z
   .string()
   .regex(/^\d{1,15}$/, "a seq is a non-negative integer")
   .transform(Number);

@@ -7,6 +7,7 @@ import type { AckFrame, ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame }
 import type { ClientFrame, ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import { broadcast, sendFrame } from "./connections";
+import { errorFrame } from "./error-frame";
 import type { RoomDO } from "./room-do";
 
 type Handler<T extends ClientFrame["type"]> = (
@@ -18,7 +19,7 @@ type Handler<T extends ClientFrame["type"]> = (
 ) => void;
 
 function refuse(ws: WebSocket, code: ErrorFrame["code"], message: string, ref?: string): void {
-  sendFrame(ws, { type: "error", code, message, ...(ref ? { ref } : {}) } satisfies ErrorFrame);
+  sendFrame(ws, errorFrame(code, message, { ref }));
 }
 
 const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {

@@ -6,6 +6,7 @@
 import { ErrorCode } from "../protocol/codes";
 import type { ErrorFrame } from "../protocol/frames";
 import { CID_MAX_CHARS, type ClientFrame, clientFrameSchema, type SchemaLimits } from "../protocol/schemas";
+import { errorFrame } from "./error-frame";
 
 /** A parsed frame, or the refusal to send back. */
 export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
@@ -30,7 +31,7 @@ export function exceedsUtf8Bytes(text: string, max: number): boolean {
 function refuse(code: ErrorCode, message: string, ref?: string): ParseResult {
   return {
     ok: false,
-    error: { type: "error", code, message, ...(ref ? { ref } : {}) } satisfies ErrorFrame,
+    error: errorFrame(code, message, { ref }),
   };
 }
 

@@ -17,10 +17,11 @@ import {
   PRESENCE_DIFF_QUERY,
   SUBPROTOCOL,
 } from "../protocol/codes";
-import type { ErrorFrame, WelcomeFrame } from "../protocol/frames";
-import { type ClientFrame, HISTORY_PAGE_MAX, type HistoryRequest } from "../protocol/schemas";
+import type { WelcomeFrame } from "../protocol/frames";
+import { type ClientFrame, HISTORY_PAGE_MAX, type HistoryRequest, querySeq } from "../protocol/schemas";
 import { type ConnectionAttachment, readAttachment, writeAttachment } from "./attachment";
 import { PresenceTag, sendFrame } from "./connections";
+import { errorFrame } from "./error-frame";
 import { readForwardedIdentity } from "./forwarded-identity";
 import { handleClientFrame } from "./frame-handlers";
 import { HistoryStore, type MessagePage } from "./history-store";
@@ -191,13 +192,13 @@ export class RoomDO extends DurableObject<Env> {
     if (!verdict.ok) {
       att.strikes += 1;
       const ref = parsed.ok ? cidOf(parsed.frame) : parsed.error.ref;
-      sendFrame(ws, {
-        type: "error",
-        code: ErrorCode.RateLimited,
-        message: "too many messages; slow down",
-        retryAfterMs: verdict.retryAfterMs,
-        ...(ref ? { ref } : {}),
-      } satisfies ErrorFrame);
+      sendFrame(
+        ws,
+        errorFrame(ErrorCode.RateLimited, "too many messages; slow down", {
+          ref,
+          retryAfterMs: verdict.retryAfterMs,
+        }),
+      );
       if (att.strikes >= this.config.rateLimitStrikes) {
         this.depart(ws, att, CloseCode.RateLimited, "rate limit exceeded");
       }
@@ -215,13 +216,7 @@ export class RoomDO extends DurableObject<Env> {
       // Nothing was stored (see HistoryStore.append); the ref lets the client
       // fail the right send instead of waiting for an ack that never comes.
       console.error(`room frame failed: ${err instanceof Error ? err.message : String(err)}`);
-      const ref = cidOf(parsed.frame);
-      sendFrame(ws, {
-        type: "error",
-        code: ErrorCode.Internal,
-        message: "internal error",
-        ...(ref ? { ref } : {}),
-      } satisfies ErrorFrame);
+      sendFrame(ws, errorFrame(ErrorCode.Internal, "internal error", { ref: cidOf(parsed.frame) }));
     }
     return hadStrikes;
   }
@@ -264,6 +259,6 @@ function cidOf(frame: ClientFrame): string | undefined {
 
 /** `since` from the upgrade URL (the worker refuses malformed ones with 400). */
 function parseSince(raw: string | null): number | undefined {
-  if (raw === null || !/^\d{1,15}$/.test(raw)) return undefined;
-  return Number(raw);
+  const parsed = querySeq.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }

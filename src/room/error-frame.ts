@@ -1,0 +1,24 @@
+/**
+ * Builds the `error` frames the room sends, so every refusal has the same shape:
+ * a stable `code`, a human `message`, and `ref` / `retryAfterMs` only when known.
+ */
+import type { ErrorCode } from "../protocol/codes";
+import type { ErrorFrame } from "../protocol/frames";
+
+/**
+ * An `error` frame.
+ * @example errorFrame(ErrorCode.RateLimited, "slow down", { ref: "c1", retryAfterMs: 600 })
+ */
+export function errorFrame(
+  code: ErrorCode,
+  message: string,
+  extra: { ref?: string | undefined; retryAfterMs?: number | undefined } = {},
+): ErrorFrame {
+  return {
+    type: "error",
+    code,
+    message,
+    ...(extra.ref ? { ref: extra.ref } : {}),
+    ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
+  } satisfies ErrorFrame;
+}
