@@ -1,9 +1,9 @@
 // Token verification against real signed tokens (jose), inside workerd.
-import { createLocalJWKSet, errors, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createLocalJWKSet, errors, exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { KeysUnavailableError } from "../src/auth/errors";
 import { type KeySource, secretKeySource, verifyToken } from "../src/auth/verify";
-import { DEV_SECRET, signTestToken } from "./helpers/tokens";
+import { DEV_SECRET, signEs256Token, signTestToken } from "./helpers/tokens";
 
 const policy = { maxTtlSeconds: 86400 };
 const secret = secretKeySource(DEV_SECRET);
@@ -99,10 +99,7 @@ describe("verifyToken with a JWKS", () => {
     const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256" };
     const jwks: KeySource = { kind: "jwks", getKey: createLocalJWKSet({ keys: [jwk] }) };
-    const good = await new SignJWT({ sub: "u3" })
-      .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setExpirationTime("1h")
-      .sign(privateKey);
+    const good = await signEs256Token("u3", privateKey);
     expect((await verifyToken(good, jwks, policy)).id).toBe("u3");
 
     // The algorithm-confusion attack: use the public key (which anyone has) as an HMAC secret.
@@ -111,11 +108,7 @@ describe("verifyToken with a JWKS", () => {
   });
 
   it("reports an unreachable key set as unavailable, not as a bad token", async () => {
-    const { privateKey } = await generateKeyPair("ES256");
-    const token = await new SignJWT({ sub: "u4" })
-      .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setExpirationTime("1h")
-      .sign(privateKey);
+    const token = await signEs256Token("u4");
     for (const failure of [
       new errors.JWKSTimeout(),
       new TypeError("fetch failed"),

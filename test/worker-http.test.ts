@@ -1,10 +1,9 @@
 // The worker's HTTP surface: refusals before any upgrade, in the contract's order,
 // with JSON bodies. Upgrades go through the worker's real fetch handler.
 import { env, exports } from "cloudflare:workers";
-import { generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/http/app";
-import { freshRoom, signTestToken } from "./helpers/tokens";
+import { freshRoom, signEs256Token, signTestToken } from "./helpers/tokens";
 import { openRoom, upgradeRequest } from "./helpers/workerd-socket";
 
 async function refusal(res: Response): Promise<{ status: number; error: string }> {
@@ -178,11 +177,7 @@ describe("configuration errors", () => {
   });
 
   it("503 auth_unavailable when the JWKS cannot be fetched (clients retry; a 401 would stop them)", async () => {
-    const { privateKey } = await generateKeyPair("ES256");
-    const token = await new SignJWT({ sub: "u5" })
-      .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setExpirationTime("1h")
-      .sign(privateKey);
+    const token = await signEs256Token("u5");
     const res = await app.request(
       "/v1/rooms/abc/ws",
       { headers: { Upgrade: "websocket", Authorization: `Bearer ${token}` } },

@@ -2,7 +2,7 @@
  * Real signed tokens for tests, made with jose and the secret the worker under
  * test is configured with (the dev secret in wrangler.toml).
  */
-import { SignJWT } from "jose";
+import { generateKeyPair, SignJWT } from "jose";
 
 /** The dev-only secret from wrangler.toml [vars]. */
 export const DEV_SECRET = "roomcast-local-dev-only-secret-do-not-deploy-0001";
@@ -34,6 +34,19 @@ export async function signTestToken(claims: TestClaims = {}, secret = DEV_SECRET
   };
   for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
   return new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * An ES256 token (kid `k1`, valid one hour) for JWKS tests; signed with a fresh
+ * key unless one is given.
+ * @example await signEs256Token("u1", privateKey)
+ */
+export async function signEs256Token(sub: string, privateKey?: CryptoKey): Promise<string> {
+  const key = privateKey ?? (await generateKeyPair("ES256")).privateKey;
+  return new SignJWT({ sub })
+    .setProtectedHeader({ alg: "ES256", kid: "k1" })
+    .setExpirationTime("1h")
+    .sign(key);
 }
 
 /** A room name no other test uses. */
