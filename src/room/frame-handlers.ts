@@ -2,12 +2,13 @@
  * What the room does with each valid client frame (after size, schema and rate
  * limit checks). One function per frame type, dispatched by `type`.
  */
+
+import { errorFrame } from "../hibernation/error-frame";
+import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
 import type { AckFrame, ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
 import type { ClientFrame, ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
-import { broadcast, sendFrame } from "./connections";
-import { errorFrame } from "./error-frame";
 import type { RoomDO } from "./room-do";
 
 type Handler<T extends ClientFrame["type"]> = (
@@ -32,10 +33,16 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
   const retried = frame.cid !== undefined ? room.store.findByCid(att.user.id, frame.cid) : undefined;
   const stored =
     retried ??
-    room.store.append(
-      { room: att.room, from: att.user, content: frame.content, ...cidField(frame.cid) },
-      now,
-    );
+    room.store.append({ userId: att.user.id, cid: frame.cid }, now, (seq, timestamp) => ({
+      type: "room_message",
+      id: crypto.randomUUID(),
+      seq,
+      timestamp,
+      room: att.room,
+      from: att.user,
+      content: frame.content,
+      ...cidField(frame.cid),
+    }));
   sendFrame(ws, {
     type: "ack",
     ...cidField(frame.cid),

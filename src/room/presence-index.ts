@@ -8,8 +8,9 @@
  * Each user maps to their connection ids, so adding or removing a connection
  * the rebuild already saw (or never saw) is harmless.
  */
+
+import { liveConnections } from "../hibernation/sockets";
 import type { UserRef } from "../protocol/frames";
-import { liveConnections } from "./connections";
 
 interface Entry {
   user: UserRef;

@@ -8,11 +8,18 @@
  * that did not opt in keep the per-event frames of the v1 contract.
  */
 import type { Config } from "../config";
+import { readAttachment } from "../hibernation/attachment";
+import { broadcast } from "../hibernation/sockets";
 import type { PresenceDiffFrame, PresenceFrame, UserRef } from "../protocol/frames";
-import { type ConnectionAttachment, readAttachment } from "./attachment";
-import { broadcast, PresenceTag } from "./connections";
+import type { ConnectionAttachment } from "./attachment";
 import { PendingPresence } from "./pending-presence";
 import { PresenceIndex } from "./presence-index";
+
+/**
+ * Tags for how a socket hears about presence: one frame per join/leave, or
+ * batched `presence_diff` frames (opted in with `?presence=diff`).
+ */
+export const PresenceTag = { Each: "p:each", Diff: "p:diff" } as const;
 
 /** Presence of one room. */
 export class RoomPresence {
@@ -47,7 +54,7 @@ export class RoomPresence {
     const changed = this.#pending.take();
     const listeners = this.ctx.getWebSockets(PresenceTag.Diff);
     // Every socket's attachment names the same room: one read is enough.
-    const room = listeners[0] ? readAttachment(listeners[0])?.room : undefined;
+    const room = listeners[0] ? readAttachment<ConnectionAttachment>(listeners[0])?.room : undefined;
     if (changed.length === 0 || room === undefined) return;
     const joined = changed.filter((u) => this.#index.has(u.id));
     const left = changed.filter((u) => !this.#index.has(u.id));

@@ -1,7 +1,8 @@
 /**
- * One token bucket per user in the room: capacity `RATE_LIMIT_PER_MINUTE`,
- * refilled continuously. Buckets are stored in SQLite (and cached in memory), so
- * neither a new connection nor the room hibernating resets them.
+ * One token bucket per user of a room or an inbox: capacity
+ * `RATE_LIMIT_PER_MINUTE`, refilled continuously. Buckets are stored in SQLite
+ * (and cached in memory), so neither a new connection nor the object
+ * hibernating resets them.
  */
 
 /** The outcome of taking one token. */
@@ -12,7 +13,7 @@ interface Bucket {
   updatedAt: number;
 }
 
-/** Per-user token buckets of one room. */
+/** Per-user token buckets of one object. */
 export class RateLimiter {
   readonly #cache = new Map<string, Bucket>();
   readonly #perMs: number;

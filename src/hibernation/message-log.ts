@@ -1,24 +1,35 @@
 /**
- * The room's message log in the object's SQLite storage: the single writer
- * assigns `seq`, stores the frame exactly as broadcast, and trims to
- * `HISTORY_LIMIT`. Writes are synchronous; the runtime's output gate holds every
- * frame sent afterwards until they are durable, so nothing is acked or broadcast
+ * A message log in the object's SQLite storage, for rooms and inboxes alike:
+ * the single writer assigns `seq`, stores the frame exactly as sent, finds a
+ * sender's earlier message by `cid` (retries), pages history, and trims to a
+ * limit. Writes are synchronous; the runtime's output gate holds every frame
+ * sent afterwards until they are durable, so nothing is acked or broadcast
  * before it is stored.
  */
-import type { RoomMessageFrame } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
 
-/** A page of messages in ascending seq. */
-export interface MessagePage {
-  messages: RoomMessageFrame[];
+/** What every logged frame has. */
+export interface LoggedFrame {
+  id: string;
+  seq: number;
+  timestamp: number;
+}
+
+/** A page of frames in ascending seq. */
+export interface MessagePage<F> {
+  messages: F[];
   hasMore: boolean;
 }
 
-/** What the room needs to write a new message. */
-export type NewMessage = Omit<RoomMessageFrame, "type" | "id" | "seq" | "timestamp">;
+/** The columns of a new row besides the frame. */
+export interface LogEntry {
+  /** The author: with `cid`, the key of retries. */
+  userId: string;
+  cid?: string | undefined;
+}
 
-/** The SQLite-backed message log of one room. */
-export class HistoryStore {
+/** The SQLite-backed message log of one object. */
+export class MessageLog<F extends LoggedFrame> {
   #seq: number;
   #lastTimestamp: number;
 
@@ -39,16 +50,16 @@ export class HistoryStore {
     sql.exec(
       "CREATE UNIQUE INDEX IF NOT EXISTS messages_user_cid ON messages (user_id, cid) WHERE cid IS NOT NULL",
     );
-    // The newest row is the room's state: trimming always keeps it, so seq and
+    // The newest row is the log's state: trimming always keeps it, so seq and
     // the last timestamp need no table of their own (one write fewer per message).
     const newest = sql
       .exec<{ seq: number; frame: string }>("SELECT seq, frame FROM messages ORDER BY seq DESC LIMIT 1")
       .toArray()[0];
     this.#seq = newest?.seq ?? 0;
-    this.#lastTimestamp = newest ? (JSON.parse(newest.frame) as RoomMessageFrame).timestamp : 0;
+    this.#lastTimestamp = newest ? (JSON.parse(newest.frame) as F).timestamp : 0;
   }
 
-  /** The latest seq assigned (0 for an empty room). */
+  /** The latest seq assigned (0 for an empty log). */
   get seq(): number {
     return this.#seq;
   }
@@ -60,28 +71,23 @@ export class HistoryStore {
   }
 
   /**
-   * Stores a new message under the next seq and trims the log. Timestamps never
-   * decrease, even if the clock does.
+   * Stores the frame `build` makes for the next seq and trims the log.
+   * Timestamps never decrease, even if the clock does.
    */
-  append(message: NewMessage, now: number): RoomMessageFrame {
+  append(entry: LogEntry, now: number, build: (seq: number, timestamp: number) => F): F {
     const seq = this.#seq + 1;
     const timestamp = Math.max(now, this.#lastTimestamp);
-    const frame = {
-      type: "room_message",
-      id: crypto.randomUUID(),
-      seq,
-      timestamp,
-      ...message,
-    } satisfies RoomMessageFrame;
-    // Both statements or neither: a failed trim must not leave a stored row whose
-    // seq the room has not counted (the next append would collide with it).
+    const frame = build(seq, timestamp);
+    const text = JSON.stringify(frame);
+    // All statements or none: a failed trim must not leave a stored row whose
+    // seq the log has not counted (the next append would collide with it).
     this.storage.transactionSync(() => {
       this.sql.exec(
         "INSERT INTO messages (seq, user_id, cid, frame) VALUES (?, ?, ?, ?)",
         seq,
-        message.from.id,
-        message.cid ?? null,
-        JSON.stringify(frame),
+        entry.userId,
+        entry.cid ?? null,
+        text,
       );
       if (seq > this.limit) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
     });
@@ -91,18 +97,18 @@ export class HistoryStore {
   }
 
   /** The kept message a user sent with `cid`, if any (retries are answered with it). */
-  findByCid(userId: string, cid: string): RoomMessageFrame | undefined {
+  findByCid(userId: string, cid: string): F | undefined {
     const row = this.sql
       .exec<{ frame: string }>("SELECT frame FROM messages WHERE user_id = ? AND cid = ?", userId, cid)
       .toArray()[0];
-    return row ? (JSON.parse(row.frame) as RoomMessageFrame) : undefined;
+    return row ? (JSON.parse(row.frame) as F) : undefined;
   }
 
   /**
    * A page of history: after `after`, before `before`, or the latest, each in
    * ascending seq, with `hasMore` telling whether the page stopped short.
    */
-  page(req: HistoryRequest, defaultLimit: number): MessagePage {
+  page(req: HistoryRequest, defaultLimit: number): MessagePage<F> {
     const limit = req.limit ?? defaultLimit;
     let rows: { frame: string }[];
     if (req.after !== undefined) {
@@ -129,6 +135,6 @@ export class HistoryStore {
       if (req.after !== undefined) rows.pop();
       else rows.shift();
     }
-    return { messages: rows.map((r) => JSON.parse(r.frame) as RoomMessageFrame), hasMore };
+    return { messages: rows.map((r) => JSON.parse(r.frame) as F), hasMore };
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The idle sweep's arithmetic, kept apart from the alarm handler so it can be
- * read (and tested) on its own. Activity is the later of the last frame the room
- * handled and the last ping the runtime auto-answered while the room slept.
+ * read (and tested) on its own. Activity is the later of the last frame the
+ * object handled and the last ping the runtime auto-answered while it slept.
  */
 import type { Config } from "../config";
 import { CloseCode } from "../protocol/codes";
-import type { ConnectionAttachment } from "./attachment";
+import type { SocketAttachment } from "./attachment";
 
 /** What the sweep does with one connection. */
 export type SweepVerdict =
@@ -20,7 +20,7 @@ export const MIN_SWEEP_INTERVAL_MS = 1000;
  * it next could be.
  */
 export function sweepVerdict(
-  att: ConnectionAttachment,
+  att: SocketAttachment,
   autoResponseAt: Date | null,
   now: number,
   config: Pick<Config, "idleTimeoutMs">,

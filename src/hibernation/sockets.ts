@@ -1,35 +1,32 @@
 /**
- * Views over the room's live sockets. The runtime keeps the sockets (and their
- * attachments) across hibernation; they are the source of truth for presence.
+ * Views over an object's live sockets and the two ways of sending to them. The
+ * runtime keeps the sockets (and their attachments) across hibernation; they
+ * are the source of truth for who is connected.
  */
 import type { ServerFrame } from "../protocol/frames";
-import { type ConnectionAttachment, readAttachment } from "./attachment";
+import { readAttachment, type SocketAttachment } from "./attachment";
 
 // WebSocket.readyState for an open socket (the spec's OPEN).
 const OPEN = 1;
 
 /** A socket with its attachment. */
-export interface Connection {
+export interface Connection<A extends SocketAttachment = SocketAttachment> {
   ws: WebSocket;
-  att: ConnectionAttachment;
+  att: A;
 }
 
-/** The room's open sockets that have not been told to leave. */
-export function liveConnections(sockets: readonly WebSocket[]): Connection[] {
-  const live: Connection[] = [];
+/** The open sockets that have not been told to leave. */
+export function liveConnections<A extends SocketAttachment = SocketAttachment>(
+  sockets: readonly WebSocket[],
+): Connection<A>[] {
+  const live: Connection<A>[] = [];
   for (const ws of sockets) {
     if (ws.readyState !== OPEN) continue;
-    const att = readAttachment(ws);
+    const att = readAttachment<A>(ws);
     if (att && !att.left) live.push({ ws, att });
   }
   return live;
 }
-
-/**
- * Tags for how a socket hears about presence: one frame per join/leave, or
- * batched `presence_diff` frames (opted in with `?presence=diff`).
- */
-export const PresenceTag = { Each: "p:each", Diff: "p:diff" } as const;
 
 /**
  * Sends one frame; a socket that is already closing is skipped rather than

@@ -1,20 +1,17 @@
 /**
- * The boundary of the room: a raw WebSocket message becomes either a typed
- * client frame or the `error` frame that refuses it. Size is counted in UTF-8
- * bytes, as the contract says: the platform itself accepts far larger frames.
+ * The boundary of a room or an inbox: a raw WebSocket message becomes either a
+ * typed client frame (by the object's own schema) or the `error` frame that
+ * refuses it. Size is counted in UTF-8 bytes, as the contract says: the
+ * platform itself accepts far larger frames.
  */
+import type { z } from "zod";
 import { ErrorCode } from "../protocol/codes";
 import type { ErrorFrame } from "../protocol/frames";
-import { CID_MAX_CHARS, type ClientFrame, clientFrameSchema, type SchemaLimits } from "../protocol/schemas";
+import { CID_MAX_CHARS } from "../protocol/schemas";
 import { errorFrame } from "./error-frame";
 
 /** A parsed frame, or the refusal to send back. */
-export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorFrame };
-
-/** Limits applied at the boundary. */
-export interface FrameLimits extends SchemaLimits {
-  maxMessageBytes: number;
-}
+export type ParseResult<F> = { ok: true; frame: F } | { ok: false; error: ErrorFrame };
 
 const encoder = new TextEncoder();
 
@@ -28,25 +25,30 @@ export function exceedsUtf8Bytes(text: string, max: number): boolean {
   return encoder.encode(text).byteLength > max;
 }
 
-function refuse(code: ErrorCode, message: string, ref?: string): ParseResult {
+function refuse(code: ErrorCode, message: string, ref?: string): { ok: false; error: ErrorFrame } {
   return {
     ok: false,
     error: errorFrame(code, message, { ref }),
   };
 }
 
-/** A parser for raw frames under fixed limits (the schema is built once). */
-export function frameParser(limits: FrameLimits): (raw: string | ArrayBuffer) => ParseResult {
-  const schema = clientFrameSchema(limits);
+/**
+ * A parser for raw frames: `schema` (built once, by the caller) and a frame size limit.
+ * @example const parse = frameParser(clientFrameSchema(config), config.maxMessageBytes);
+ */
+export function frameParser<F>(
+  schema: z.ZodType<F>,
+  maxMessageBytes: number,
+): (raw: string | ArrayBuffer) => ParseResult<F> {
   return (raw) => {
     if (typeof raw !== "string") {
-      if (raw.byteLength > limits.maxMessageBytes) {
-        return refuse(ErrorCode.TooLarge, `frames are limited to ${limits.maxMessageBytes} bytes`);
+      if (raw.byteLength > maxMessageBytes) {
+        return refuse(ErrorCode.TooLarge, `frames are limited to ${maxMessageBytes} bytes`);
       }
       return refuse(ErrorCode.InvalidMessage, "binary frames are not part of protocol v1");
     }
-    if (exceedsUtf8Bytes(raw, limits.maxMessageBytes)) {
-      return refuse(ErrorCode.TooLarge, `frames are limited to ${limits.maxMessageBytes} bytes`);
+    if (exceedsUtf8Bytes(raw, maxMessageBytes)) {
+      return refuse(ErrorCode.TooLarge, `frames are limited to ${maxMessageBytes} bytes`);
     }
     let json: unknown;
     try {

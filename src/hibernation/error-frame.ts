@@ -1,5 +1,5 @@
 /**
- * Builds the `error` frames the room sends, so every refusal has the same shape:
+ * Builds the `error` frames rooms and inboxes send, so every refusal has the same shape:
  * a stable `code`, a human `message`, and `ref` / `retryAfterMs` only when known.
  */
 import type { ErrorCode } from "../protocol/codes";

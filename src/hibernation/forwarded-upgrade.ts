@@ -1,8 +1,9 @@
 /**
- * How the worker tells a room who is connecting. The worker verifies the token,
- * then forwards the raw upgrade with these headers set (overwriting anything a
- * client sent under the same names), so the room never parses tokens itself.
- * Rooms are reachable only through the worker, so the headers cannot be forged.
+ * How the worker tells a room or an inbox who is connecting. The worker
+ * verifies the token, then forwards the raw upgrade with these headers set
+ * (overwriting anything a client sent under the same names), so the object
+ * never parses tokens itself. Objects are reachable only through the worker,
+ * so the headers cannot be forged.
  */
 import type { Identity } from "../auth/verify";
 
@@ -10,9 +11,10 @@ const IDENTITY_HEADER = "X-Roomcast-Identity";
 const ROOM_HEADER = "X-Roomcast-Room";
 const SUBPROTOCOL_HEADER = "X-Roomcast-Subprotocol";
 
-/** What a room learns about an upgrade from the worker. */
+/** What an object learns about an upgrade from the worker. */
 export interface ForwardedUpgrade {
-  room: string;
+  /** The room being joined; absent for an inbox. */
+  room?: string | undefined;
   identity: Identity;
   /** The client offered `roomcast.v1` and the 101 must answer with it. */
   answerSubprotocol: boolean;
@@ -25,22 +27,27 @@ export interface ForwardedUpgrade {
 export function withForwardedIdentity(req: Request, upgrade: ForwardedUpgrade): Request {
   const headers = new Headers(req.headers);
   headers.set(IDENTITY_HEADER, JSON.stringify(upgrade.identity));
-  headers.set(ROOM_HEADER, upgrade.room);
+  if (upgrade.room !== undefined) headers.set(ROOM_HEADER, upgrade.room);
+  else headers.delete(ROOM_HEADER);
   headers.set(SUBPROTOCOL_HEADER, upgrade.answerSubprotocol ? "1" : "0");
   return new Request(req, { headers });
 }
 
 /**
  * Reads what {@link withForwardedIdentity} set; undefined if the request did not
- * come through the worker.
+ * come through the worker or is not a WebSocket upgrade.
  */
-export function readForwardedIdentity(req: Request): ForwardedUpgrade | undefined {
+export function readForwardedUpgrade(req: Request): ForwardedUpgrade | undefined {
   const identity = req.headers.get(IDENTITY_HEADER);
-  const room = req.headers.get(ROOM_HEADER);
-  if (identity === null || room === null) return undefined;
+  if (identity === null || req.headers.get("Upgrade")?.toLowerCase() !== "websocket") return undefined;
   return {
-    room,
+    room: req.headers.get(ROOM_HEADER) ?? undefined,
     identity: JSON.parse(identity) as Identity,
     answerSubprotocol: req.headers.get(SUBPROTOCOL_HEADER) === "1",
   };
+}
+
+/** The answer to a request that did not come through the worker's upgrade route. */
+export function notFoundResponse(): Response {
+  return Response.json({ error: "not_found", message: "no such endpoint" }, { status: 404 });
 }

@@ -1,0 +1,278 @@
+/**
+ * The hibernation machinery rooms and inboxes share: a Durable Object whose
+ * sockets are accepted with the Hibernation API, so an idle object is evicted
+ * from memory while its clients stay connected, and heartbeats are answered by
+ * the runtime's auto-response without waking it. Nothing here lives only in
+ * memory: per-socket state is in attachments, object state in SQLite, and the
+ * idle/expiry sweep is an alarm (no timers).
+ *
+ * This class owns the socket lifecycle only: accept, the boundary of every
+ * frame (expiry, parse, ping, rate limit and strikes), close and error
+ * bookkeeping, the sweep, and departures. What a frame means, and what a
+ * departure means to others, is the subclass's job ({@link handleFrame},
+ * {@link onLeave}, {@link onAlarm}).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { z } from "zod";
+import { type Config, readConfig } from "../config";
+import {
+  CloseCode,
+  ErrorCode,
+  isReservedCloseCode,
+  PING_FRAME,
+  PONG_FRAME,
+  SUBPROTOCOL,
+} from "../protocol/codes";
+import { HISTORY_PAGE_MAX } from "../protocol/schemas";
+import { readAttachment, type SocketAttachment, writeAttachment } from "./attachment";
+import { errorFrame } from "./error-frame";
+import type { ForwardedUpgrade } from "./forwarded-upgrade";
+import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
+import { frameParser, type ParseResult } from "./parse-frame";
+import { RateLimiter } from "./rate-limiter";
+import { sendFrame } from "./sockets";
+
+/** Attachment writes for activity alone are skipped within this window (the sweep is coarser). */
+const ACTIVITY_WRITE_INTERVAL_MS = 1000;
+
+/** Every client frame has a type; `ping` is the one every object answers itself. */
+export interface TypedFrame {
+  type: string;
+}
+
+/**
+ * A Durable Object with hibernating sockets whose attachments are `A` and whose
+ * client frames are `F`.
+ */
+export abstract class HibernatingObject<
+  A extends SocketAttachment,
+  F extends TypedFrame,
+> extends DurableObject<Env> {
+  readonly config: Config;
+  readonly limiter: RateLimiter;
+  readonly #parse: (raw: string | ArrayBuffer) => ParseResult<F>;
+
+  /** `schema` builds the client-frame schema from the config (once per wake-up). */
+  constructor(ctx: DurableObjectState, env: Env, schema: (config: Config) => z.ZodType<F>) {
+    super(ctx, env);
+    // Cheap and idempotent: this runs on every wake-up from hibernation.
+    this.config = readConfig(env);
+    this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
+    this.#parse = frameParser(schema(this.config), this.config.maxMessageBytes);
+    // Answered by the runtime while the object sleeps; the sweep reads the
+    // auto-response timestamp so these pings still count as activity.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+  }
+
+  /**
+   * Handles one valid frame that passed the boundary checks. A returned promise
+   * is awaited; if it (or the call) throws, the client gets `error internal`
+   * with the frame's `cid` as `ref`.
+   */
+  protected abstract handleFrame(ws: WebSocket, att: A, frame: F, now: number): void | Promise<void>;
+
+  /** A connection is gone (closed by either side); `att.left` is already set. */
+  protected onLeave(_ws: WebSocket, _att: A, _now: number): void {}
+
+  /**
+   * Runs in the alarm, after the sweep; returns the object's own next deadline,
+   * if it has one, so the alarm also fires by then.
+   */
+  protected onAlarm(_now: number): number | undefined {
+    return undefined;
+  }
+
+  /**
+   * Accepts a forwarded upgrade: arms the sweep, accepts the socket with the
+   * Hibernation API under `tags`, stores its attachment (the shared fields plus
+   * `extra`), then lets `greet` announce it and send the welcome. Whatever can
+   * fail belongs before this call, so a failed upgrade leaves no connection.
+   */
+  protected async acceptSocket(
+    upgrade: ForwardedUpgrade,
+    extra: Omit<A, keyof SocketAttachment>,
+    tags: string[],
+    greet: (ws: WebSocket, att: A, now: number) => void,
+  ): Promise<Response> {
+    const now = Date.now();
+    const { identity } = upgrade;
+    const { 0: client, 1: server } = new WebSocketPair();
+    const att = {
+      v: 1,
+      connId: crypto.randomUUID(),
+      user: { id: identity.id, name: identity.name },
+      exp: identity.exp,
+      lastActive: now,
+      strikes: 0,
+      left: false,
+      ...extra,
+    } as A;
+    // Storage awaits keep the input gate closed, so no other event runs in between.
+    await this.#ensureSweep(now, att.exp * 1000);
+    this.ctx.acceptWebSocket(server, tags);
+    writeAttachment(server, att);
+    greet(server, att, now);
+    const headers = upgrade.answerSubprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const att = readAttachment<A>(ws);
+    if (!att || att.left) return;
+    const now = Date.now();
+    if (att.exp * 1000 <= now) {
+      this.depart(ws, att, CloseCode.TokenExpired, "token expired");
+      return;
+    }
+    const dirty = now - att.lastActive >= ACTIVITY_WRITE_INTERVAL_MS;
+    const strikes = att.strikes;
+    att.lastActive = now;
+    const frame = this.#admit(ws, att, raw, now);
+    const pending = frame === undefined ? undefined : this.#dispatch(ws, att, frame, now);
+    // Written before any await, so a slower frame never writes back an older state.
+    if ((dirty || att.strikes !== strikes) && !att.left) writeAttachment(ws, att);
+    if (pending) await pending;
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.#forget(ws);
+    // Complete the closing handshake. 1005/1006/1015 describe what happened on the
+    // wire and must never be sent back; the runtime may also have answered
+    // already (auto-reply to close), in which case close() throws.
+    try {
+      ws.close(isReservedCloseCode(code) ? CloseCode.Normal : code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.#forget(ws);
+  }
+
+  /** The idle sweep: closes silent and expired connections, then re-arms itself. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const deadlines: number[] = [];
+    for (const ws of this.ctx.getWebSockets()) {
+      const att = readAttachment<A>(ws);
+      if (!att || att.left) continue;
+      const verdict = sweepVerdict(att, this.ctx.getWebSocketAutoResponseTimestamp(ws), now, this.config);
+      if (verdict.close) this.depart(ws, att, verdict.code, verdict.reason);
+      else deadlines.push(verdict.deadline);
+    }
+    this.limiter.prune(now);
+    // After the sweep, so what the departures caused is included.
+    const own = this.onAlarm(now);
+    if (own !== undefined) deadlines.push(own);
+    const next = nextSweepAt(deadlines, now);
+    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * Closes `ws` from the server side and does the departure bookkeeping. Marked
+   * in the attachment first, so the close handler that follows does not do it twice.
+   */
+  depart(ws: WebSocket, att: A, code: CloseCode, reason: string): void {
+    att.left = true;
+    writeAttachment(ws, att);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed by the peer.
+    }
+    this.onLeave(ws, att, Date.now());
+  }
+
+  /** The object's sockets, open or closing (the runtime keeps them across hibernation). */
+  sockets(): WebSocket[] {
+    return this.ctx.getWebSockets();
+  }
+
+  /** Page size for history requests that give no limit. */
+  pageSize(): number {
+    return Math.min(this.config.historyOnJoin, HISTORY_PAGE_MAX);
+  }
+
+  /**
+   * The boundary of one frame: pings are answered, everything else costs a
+   * token (refusals count strikes; enough of them close with 4008), and
+   * invalid frames are refused. Returns the frame to handle, if any.
+   */
+  #admit(ws: WebSocket, att: A, raw: string | ArrayBuffer, now: number): F | undefined {
+    const parsed = this.#parse(raw);
+    if (parsed.ok && parsed.frame.type === "ping") {
+      // A ping that is not byte-for-byte the auto-response text still gets a pong.
+      sendFrame(ws, { type: "pong" });
+      return undefined;
+    }
+    // Every other frame, valid or not, costs a token: floods of garbage are limited too.
+    const verdict = this.limiter.take(att.user.id, now);
+    if (!verdict.ok) {
+      att.strikes += 1;
+      const ref = parsed.ok ? cidOf(parsed.frame) : parsed.error.ref;
+      sendFrame(
+        ws,
+        errorFrame(ErrorCode.RateLimited, "too many messages; slow down", {
+          ref,
+          retryAfterMs: verdict.retryAfterMs,
+        }),
+      );
+      if (att.strikes >= this.config.rateLimitStrikes) {
+        this.depart(ws, att, CloseCode.RateLimited, "rate limit exceeded");
+      }
+      return undefined;
+    }
+    att.strikes = 0;
+    if (!parsed.ok) {
+      sendFrame(ws, parsed.error);
+      return undefined;
+    }
+    return parsed.frame;
+  }
+
+  /** Runs the subclass's handler; a failure becomes `error internal` for that frame. */
+  #dispatch(ws: WebSocket, att: A, frame: F, now: number): Promise<void> | undefined {
+    try {
+      const pending = this.handleFrame(ws, att, frame, now);
+      return pending instanceof Promise ? pending.catch((err) => failed(ws, frame, err)) : undefined;
+    } catch (err) {
+      failed(ws, frame, err);
+      return undefined;
+    }
+  }
+
+  /** Bookkeeping for a socket the peer closed or broke. */
+  #forget(ws: WebSocket): void {
+    const att = readAttachment<A>(ws);
+    if (!att || att.left) return;
+    att.left = true;
+    this.onLeave(ws, att, Date.now());
+  }
+
+  /**
+   * Makes sure the sweep runs by this connection's first deadline (idle or token
+   * expiry, whichever is sooner): armed if unarmed, moved earlier if later. A
+   * socket that only pings never reaches webSocketMessage, so only the sweep can
+   * notice its token expire.
+   */
+  async #ensureSweep(now: number, expiresAt: number): Promise<void> {
+    const due = Math.max(Math.min(now + this.config.idleTimeoutMs, expiresAt), now + MIN_SWEEP_INTERVAL_MS);
+    const armed = await this.ctx.storage.getAlarm();
+    if (armed === null || armed > due) await this.ctx.storage.setAlarm(due);
+  }
+}
+
+/**
+ * Nothing was stored (a log append is one transaction); the ref lets the client
+ * fail the right send instead of waiting for an ack that never comes.
+ */
+function failed(ws: WebSocket, frame: TypedFrame, err: unknown): void {
+  console.error(`${frame.type} frame failed: ${err instanceof Error ? err.message : String(err)}`);
+  sendFrame(ws, errorFrame(ErrorCode.Internal, "internal error", { ref: cidOf(frame) }));
+}
+
+function cidOf(frame: TypedFrame): string | undefined {
+  const cid = (frame as { cid?: unknown }).cid;
+  return typeof cid === "string" ? cid : undefined;
+}
