@@ -17,6 +17,8 @@ export interface Config {
   idleTimeoutMs: number;
   historyLimit: number;
   historyOnJoin: number;
+  inboxHistoryLimit: number;
+  inboxConversationsOnJoin: number;
   jwtMaxTtlSeconds: number;
   presenceBatchAbove: number;
   presenceBatchMs: number;
@@ -63,6 +65,8 @@ export function readConfig(env: object): Config {
     idleTimeoutMs: positiveInt(vars, "IDLE_TIMEOUT_MS", 60000),
     historyLimit: positiveInt(vars, "HISTORY_LIMIT", 1000),
     historyOnJoin: positiveInt(vars, "HISTORY_ON_JOIN", 50),
+    inboxHistoryLimit: positiveInt(vars, "INBOX_HISTORY_LIMIT", 10000),
+    inboxConversationsOnJoin: positiveInt(vars, "INBOX_CONVERSATIONS_ON_JOIN", 100),
     jwtMaxTtlSeconds: positiveInt(vars, "JWT_MAX_TTL_SECONDS", 86400),
     presenceBatchAbove: positiveInt(vars, "PRESENCE_BATCH_ABOVE", 100),
     presenceBatchMs: positiveInt(vars, "PRESENCE_BATCH_MS", 1000),

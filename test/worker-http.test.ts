@@ -3,15 +3,9 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/http/app";
+import { refusal } from "./helpers/refusal";
 import { freshRoom, signEs256Token, signTestToken } from "./helpers/tokens";
 import { openRoom, upgradeRequest } from "./helpers/workerd-socket";
-
-async function refusal(res: Response): Promise<{ status: number; error: string }> {
-  const body = (await res.json()) as { error: string; message: string };
-  expect(typeof body.message).toBe("string");
-  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts|stack/i);
-  return { status: res.status, error: body.error };
-}
 
 const upgrade = (room: string, headers: Record<string, string> = {}, query = "") =>
   exports.default.fetch(upgradeRequest(room, headers, query));

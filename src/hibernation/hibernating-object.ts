@@ -9,7 +9,7 @@
  * This class owns the socket lifecycle only: accept, the boundary of every
  * frame (expiry, parse, ping, rate limit and strikes), close and error
  * bookkeeping, the sweep, and departures. What a frame means, and what a
- * departure means to others, is the subclass's job ({@link handleFrame},
+ * departure means to others, is the subclass's job ({@link FrameHandlers},
  * {@link onLeave}, {@link onAlarm}).
  */
 import { DurableObject } from "cloudflare:workers";
@@ -41,6 +41,21 @@ export interface TypedFrame {
 }
 
 /**
+ * What an object does with each valid client frame, one function per `type`.
+ * A returned promise is awaited; if it (or the call) throws, the client gets
+ * `error internal` with the frame's `cid` as `ref`.
+ */
+export type FrameHandlers<O, A, F extends TypedFrame> = {
+  [T in F["type"]]: (
+    object: O,
+    ws: WebSocket,
+    att: A,
+    frame: Extract<F, { type: T }>,
+    now: number,
+  ) => void | Promise<void>;
+};
+
+/**
  * A Durable Object with hibernating sockets whose attachments are `A` and whose
  * client frames are `F`.
  */
@@ -64,12 +79,8 @@ export abstract class HibernatingObject<
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
 
-  /**
-   * Handles one valid frame that passed the boundary checks. A returned promise
-   * is awaited; if it (or the call) throws, the client gets `error internal`
-   * with the frame's `cid` as `ref`.
-   */
-  protected abstract handleFrame(ws: WebSocket, att: A, frame: F, now: number): void | Promise<void>;
+  /** The handlers of the frames that passed the boundary checks. */
+  protected abstract readonly handlers: FrameHandlers<this, A, F>;
 
   /** A connection is gone (closed by either side); `att.left` is already set. */
   protected onLeave(_ws: WebSocket, _att: A, _now: number): void {}
@@ -234,7 +245,14 @@ export abstract class HibernatingObject<
   /** Runs the subclass's handler; a failure becomes `error internal` for that frame. */
   #dispatch(ws: WebSocket, att: A, frame: F, now: number): Promise<void> | undefined {
     try {
-      const pending = this.handleFrame(ws, att, frame, now);
+      const handle = this.handlers[frame.type as F["type"]] as (
+        object: this,
+        ws: WebSocket,
+        att: A,
+        frame: F,
+        now: number,
+      ) => void | Promise<void>;
+      const pending = handle(this, ws, att, frame, now);
       return pending instanceof Promise ? pending.catch((err) => failed(ws, frame, err)) : undefined;
     } catch (err) {
       failed(ws, frame, err);

@@ -5,6 +5,11 @@
  * limit. Writes are synchronous; the runtime's output gate holds every frame
  * sent afterwards until they are durable, so nothing is acked or broadcast
  * before it is stored.
+ *
+ * An inbox keeps several conversations in one log: it opens the log with
+ * `threads`, which adds two columns, `thread` (the conversation, i.e. the other
+ * user's id, so one conversation can be paged) and `link` (the same message's
+ * seq in the other user's log, for read receipts). A room's log has neither.
  */
 import type { HistoryRequest } from "../protocol/schemas";
 
@@ -26,6 +31,17 @@ export interface LogEntry {
   /** The author: with `cid`, the key of retries. */
   userId: string;
   cid?: string | undefined;
+  /** Only in a log opened with `threads`. */
+  thread?: string;
+  link?: number | null;
+}
+
+/** How a log is opened. */
+export interface LogOptions {
+  /** Messages kept; older ones are trimmed on append. */
+  limit: number;
+  /** Adds the `thread` and `link` columns (an inbox). */
+  threads?: boolean;
 }
 
 /** The SQLite-backed message log of one object. */
@@ -34,22 +50,34 @@ export class MessageLog<F extends LoggedFrame> {
   #lastTimestamp: number;
 
   private readonly sql: SqlStorage;
+  private readonly limit: number;
+  private readonly insert: string;
+  private readonly threads: boolean;
 
   constructor(
     private readonly storage: DurableObjectStorage,
-    private readonly limit: number,
+    options: LogOptions,
   ) {
     const sql = storage.sql;
     this.sql = sql;
+    this.limit = options.limit;
+    this.threads = options.threads === true;
+    const extra = this.threads ? ", thread TEXT NOT NULL, link INTEGER" : "";
     sql.exec(`CREATE TABLE IF NOT EXISTS messages (
       seq INTEGER PRIMARY KEY,
       user_id TEXT NOT NULL,
       cid TEXT,
-      frame TEXT NOT NULL
+      frame TEXT NOT NULL${extra}
     )`);
     sql.exec(
       "CREATE UNIQUE INDEX IF NOT EXISTS messages_user_cid ON messages (user_id, cid) WHERE cid IS NOT NULL",
     );
+    if (this.threads) {
+      sql.exec("CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread, seq)");
+    }
+    this.insert = this.threads
+      ? "INSERT INTO messages (seq, user_id, cid, frame, thread, link) VALUES (?, ?, ?, ?, ?, ?)"
+      : "INSERT INTO messages (seq, user_id, cid, frame) VALUES (?, ?, ?, ?)";
     // The newest row is the log's state: trimming always keeps it, so seq and
     // the last timestamp need no table of their own (one write fewer per message).
     const newest = sql
@@ -72,9 +100,15 @@ export class MessageLog<F extends LoggedFrame> {
 
   /**
    * Stores the frame `build` makes for the next seq and trims the log.
-   * Timestamps never decrease, even if the clock does.
+   * Timestamps never decrease, even if the clock does. `extra` runs in the same
+   * transaction (an inbox updates its conversation there).
    */
-  append(entry: LogEntry, now: number, build: (seq: number, timestamp: number) => F): F {
+  append(
+    entry: LogEntry,
+    now: number,
+    build: (seq: number, timestamp: number) => F,
+    extra?: (seq: number) => void,
+  ): F {
     const seq = this.#seq + 1;
     const timestamp = Math.max(now, this.#lastTimestamp);
     const frame = build(seq, timestamp);
@@ -82,14 +116,21 @@ export class MessageLog<F extends LoggedFrame> {
     // All statements or none: a failed trim must not leave a stored row whose
     // seq the log has not counted (the next append would collide with it).
     this.storage.transactionSync(() => {
-      this.sql.exec(
-        "INSERT INTO messages (seq, user_id, cid, frame) VALUES (?, ?, ?, ?)",
-        seq,
-        entry.userId,
-        entry.cid ?? null,
-        text,
-      );
+      if (this.threads) {
+        this.sql.exec(
+          this.insert,
+          seq,
+          entry.userId,
+          entry.cid ?? null,
+          text,
+          entry.thread,
+          entry.link ?? null,
+        );
+      } else {
+        this.sql.exec(this.insert, seq, entry.userId, entry.cid ?? null, text);
+      }
       if (seq > this.limit) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
+      extra?.(seq);
     });
     this.#seq = seq;
     this.#lastTimestamp = timestamp;
@@ -105,25 +146,58 @@ export class MessageLog<F extends LoggedFrame> {
   }
 
   /**
+   * The latest seq `userId` wrote in `thread` whose `link` is at most `upTo`
+   * (an inbox: the newest of my messages the other user has read), or 0.
+   */
+  latestLinked(thread: string, userId: string, upTo: number): number {
+    const row = this.sql
+      .exec<{ seq: number | null }>(
+        "SELECT MAX(seq) AS seq FROM messages WHERE thread = ? AND user_id = ? AND link <= ?",
+        thread,
+        userId,
+        upTo,
+      )
+      .one();
+    return row.seq ?? 0;
+  }
+
+  /** How many kept messages `userId` wrote in `thread` after `seq` (an inbox: unread ones). */
+  countAfter(thread: string, userId: string, seq: number): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM messages WHERE thread = ? AND user_id = ? AND seq > ?",
+        thread,
+        userId,
+        seq,
+      )
+      .one().n;
+  }
+
+  /**
    * A page of history: after `after`, before `before`, or the latest, each in
    * ascending seq, with `hasMore` telling whether the page stopped short.
+   * `thread` limits it to one conversation (logs opened with `threads`).
    */
-  page(req: HistoryRequest, defaultLimit: number): MessagePage<F> {
+  page(req: HistoryRequest, defaultLimit: number, thread?: string): MessagePage<F> {
     const limit = req.limit ?? defaultLimit;
+    const where = thread === undefined ? "" : " AND thread = ?";
+    const scope = thread === undefined ? [] : [thread];
     let rows: { frame: string }[];
     if (req.after !== undefined) {
       rows = this.sql
         .exec<{ frame: string }>(
-          "SELECT frame FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?",
+          `SELECT frame FROM messages WHERE seq > ?${where} ORDER BY seq ASC LIMIT ?`,
           req.after,
+          ...scope,
           limit + 1,
         )
         .toArray();
     } else {
       rows = this.sql
         .exec<{ frame: string }>(
-          "SELECT frame FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+          `SELECT frame FROM messages WHERE seq < ?${where} ORDER BY seq DESC LIMIT ?`,
           req.before ?? Number.MAX_SAFE_INTEGER,
+          ...scope,
           limit + 1,
         )
         .toArray()

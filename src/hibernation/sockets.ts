@@ -3,7 +3,7 @@
  * runtime keeps the sockets (and their attachments) across hibernation; they
  * are the source of truth for who is connected.
  */
-import type { ServerFrame } from "../protocol/frames";
+import type { AnyServerFrame } from "../protocol/frames";
 import { readAttachment, type SocketAttachment } from "./attachment";
 
 // WebSocket.readyState for an open socket (the spec's OPEN).
@@ -32,7 +32,7 @@ export function liveConnections<A extends SocketAttachment = SocketAttachment>(
  * Sends one frame; a socket that is already closing is skipped rather than
  * allowed to abort the handler that is sending.
  */
-export function sendFrame(ws: WebSocket, frame: ServerFrame): void {
+export function sendFrame(ws: WebSocket, frame: AnyServerFrame): void {
   try {
     ws.send(JSON.stringify(frame));
   } catch {
@@ -41,7 +41,7 @@ export function sendFrame(ws: WebSocket, frame: ServerFrame): void {
 }
 
 /** Sends one frame to every open socket but `except`, serializing it once. */
-export function broadcast(sockets: readonly WebSocket[], frame: ServerFrame, except?: WebSocket): void {
+export function broadcast(sockets: readonly WebSocket[], frame: AnyServerFrame, except?: WebSocket): void {
   const text = JSON.stringify(frame);
   for (const ws of sockets) {
     if (ws === except || ws.readyState !== OPEN) continue;

@@ -1,12 +1,14 @@
 /**
  * The worker: a thin Hono edge. It authenticates, validates and routes; every
- * room's state and policy live in that room's Durable Object.
+ * room's state and policy live in that room's Durable Object, every user's
+ * inbox in that user's.
  */
 import { Hono } from "hono";
 import { ConfigError } from "../config";
 import { VERSION } from "../version";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
+import { inboxRoutes } from "./inbox-routes";
 import { roomsRoutes } from "./rooms-routes";
 
 /** The Hono application served by the worker. */
@@ -14,6 +16,7 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
 app.route("/v1/rooms", roomsRoutes);
+app.route("/v1/inbox", inboxRoutes);
 app.route("/dev", devRoutes);
 
 app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404));

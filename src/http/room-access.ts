@@ -1,7 +1,8 @@
 /**
- * The checks every room request passes in the worker, in the contract's refusal
- * order: room name (400), origin (403), token (401), room permission (403).
- * Refusing here is cheaper than waking a room object.
+ * The checks every room and inbox request passes in the worker, in the
+ * contract's refusal order: room name (400, rooms only), origin (403), token
+ * (401), room permission (403, rooms only). Refusing here is cheaper than
+ * waking an object.
  */
 import { AuthError, KeysUnavailableError } from "../auth/errors";
 import { resolveKeySource } from "../auth/keys";
@@ -25,6 +26,19 @@ export async function checkRoomAccess(
   if (!isValidRoomName(room)) {
     throw new HttpError(400, "invalid_room", "room names are 1-100 of A-Z a-z 0-9 _ -");
   }
+  const identity = await authenticate(req, env, token);
+  if (!isRoomPermitted(identity.rooms, room)) {
+    throw new HttpError(403, "room_forbidden", "this token may not use this room");
+  }
+  return identity;
+}
+
+/**
+ * Verifies the request's origin and `token` (an inbox needs no more), or throws
+ * {@link HttpError}.
+ * @example const identity = await authenticate(req, env, bearerToken(req));
+ */
+export async function authenticate(req: Request, env: Env, token: string | undefined): Promise<Identity> {
   const config = readConfig(env);
   if (!isOriginAllowed(req, config.allowedOrigins)) {
     throw new HttpError(403, "origin_not_allowed", "this origin may not connect");
@@ -47,9 +61,6 @@ export async function checkRoomAccess(
       throw new HttpError(503, "auth_unavailable", "tokens cannot be checked right now; retry shortly");
     }
     throw err;
-  }
-  if (!isRoomPermitted(identity.rooms, room)) {
-    throw new HttpError(403, "room_forbidden", "this token may not use this room");
   }
   return identity;
 }

@@ -107,7 +107,7 @@ export interface PongFrame {
   type: "pong";
 }
 
-/** Every frame a server may send in v1 (private messages and files come later). */
+/** Every frame a room socket may receive (inbox sockets: {@link InboxServerFrame}). */
 export type ServerFrame =
   | WelcomeFrame
   | RoomJoinedFrame
@@ -119,6 +119,95 @@ export type ServerFrame =
   | HistoryFrame
   | ErrorFrame
   | PongFrame;
+
+/**
+ * A private message as stored in one user's inbox and delivered to its sockets.
+ * The sender's and the recipient's copies share `id`; each has its own inbox `seq`.
+ */
+export interface PrivateMessageFrame {
+  type: "private_message";
+  id: string;
+  /** This message's seq in the inbox that sent the frame. */
+  seq: number;
+  from: UserRef;
+  /** The recipient's user id. */
+  to: string;
+  content: string;
+  timestamp: number;
+  cid?: string;
+}
+
+/** One conversation of an inbox, as listed in `inbox_welcome`. */
+export interface ConversationSummary {
+  with: UserRef;
+  /** The latest seq of this conversation in your inbox. */
+  lastSeq: number;
+  /** Messages from them after what you marked read. */
+  unread: number;
+  /** The latest seq of yours, in your inbox, that they have read (0: none). */
+  readUpTo: number;
+}
+
+/** First frame on every inbox connection. */
+export interface InboxWelcomeFrame {
+  type: "inbox_welcome";
+  user: UserRef;
+  /** Latest seq in your inbox (0 when empty). */
+  seq: number;
+  history: PrivateMessageFrame[];
+  hasMore: boolean;
+  resumed: boolean;
+  /** Most recent first, at most `INBOX_CONVERSATIONS_ON_JOIN`. */
+  conversations: ConversationSummary[];
+}
+
+/** The other user read your messages up to `upTo` (a seq in your inbox). */
+export interface ReadReceiptFrame {
+  type: "read_receipt";
+  by: UserRef;
+  upTo: number;
+  timestamp: number;
+}
+
+/**
+ * To every inbox socket of the user who sent `read`: the conversation is now
+ * read up to `upTo`, leaving `unread` messages (so other tabs clear their badges).
+ */
+export interface ReadMarkedFrame {
+  type: "read_marked";
+  with: string;
+  upTo: number;
+  unread: number;
+}
+
+/** A page of inbox history (one conversation when `with` is set). */
+export interface InboxHistoryFrame {
+  type: "history";
+  with?: string;
+  messages: PrivateMessageFrame[];
+  hasMore: boolean;
+}
+
+/** Every frame an inbox socket may receive. */
+export type InboxServerFrame =
+  | InboxWelcomeFrame
+  | PrivateMessageFrame
+  | AckFrame
+  | ReadReceiptFrame
+  | ReadMarkedFrame
+  | InboxHistoryFrame
+  | ErrorFrame
+  | PongFrame;
+
+/** Every frame any Roomcast socket may receive. */
+export type AnyServerFrame = ServerFrame | InboxServerFrame;
+
+/** Body of `GET /v1/inbox/messages`. */
+export interface ConversationPage {
+  with: string;
+  messages: PrivateMessageFrame[];
+  hasMore: boolean;
+}
 
 /** Body of `GET /v1/rooms/:room/messages`. */
 export interface HistoryPage {

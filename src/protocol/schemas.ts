@@ -38,16 +38,45 @@ export interface SchemaLimits {
   maxContentChars: number;
 }
 
+/** A user id, as tokens carry it in `sub`. */
+export const userId = z.string().min(1).max(200);
+
+const pingFrame = z.strictObject({ type: z.literal("ping") });
+
+/** The frames rooms and inboxes both accept, for the given limits. */
+function sharedFrames(limits: SchemaLimits) {
+  const content = utf16Length(1, limits.maxContentChars);
+  const cid = utf16Length(1, CID_MAX_CHARS);
+  const privateMessage = z.strictObject({
+    type: z.literal("private_message"),
+    to: userId,
+    content,
+    cid: cid.optional(),
+  });
+  const historyFields = {
+    type: z.literal("history"),
+    before: seq.optional(),
+    after: seq.optional(),
+    limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
+  };
+  return { content, cid, privateMessage, historyFields };
+}
+
+function eitherBeforeOrAfter<T extends { before?: number | undefined; after?: number | undefined }>(f: T) {
+  return f.before === undefined || f.after === undefined;
+}
+const beforeOrAfter = { message: "give either before or after, not both" };
+
 /**
- * Builds the schema of every client frame for the given limits. Unknown types and
- * unknown fields are refused (`strict`), so typos fail loudly instead of silently.
+ * Builds the schema of every room client frame for the given limits. Unknown
+ * types and unknown fields are refused (`strict`), so typos fail loudly
+ * instead of silently.
  * @example clientFrameSchema({ maxContentChars: 10000 }).safeParse(JSON.parse(text))
  */
 export function clientFrameSchema(limits: SchemaLimits) {
-  const content = utf16Length(1, limits.maxContentChars);
-  const cid = utf16Length(1, CID_MAX_CHARS);
+  const { content, cid, privateMessage, historyFields } = sharedFrames(limits);
   return z.discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("ping") }),
+    pingFrame,
     z.strictObject({
       type: z.literal("room_message"),
       content,
@@ -55,46 +84,70 @@ export function clientFrameSchema(limits: SchemaLimits) {
       room: z.string().optional(),
     }),
     z.strictObject({ type: z.literal("typing_indicator"), isTyping: z.boolean() }),
-    z.strictObject({
-      type: z.literal("private_message"),
-      to: z.string().min(1).max(200),
-      content,
-      cid: cid.optional(),
-    }),
-    z
-      .strictObject({
-        type: z.literal("history"),
-        before: seq.optional(),
-        after: seq.optional(),
-        limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
-      })
-      .refine((f) => f.before === undefined || f.after === undefined, {
-        message: "give either before or after, not both",
-      }),
+    privateMessage,
+    z.strictObject(historyFields).refine(eitherBeforeOrAfter, beforeOrAfter),
     z.strictObject({ type: z.literal("join_room"), room: z.string().optional() }),
     z.strictObject({ type: z.literal("leave_room") }),
   ]);
 }
 
-/** Every frame a client may send. */
+/** Every frame a client may send on a room socket. */
 export type ClientFrame = z.infer<ReturnType<typeof clientFrameSchema>>;
 
 /** The client frame whose `type` is `T`. */
 export type ClientFrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
 
 /**
+ * Builds the schema of every inbox client frame: `ping`, `private_message`,
+ * `read` and `history` (optionally of one conversation, `with`).
+ * @example inboxFrameSchema({ maxContentChars: 10000 }).safeParse(JSON.parse(text))
+ */
+export function inboxFrameSchema(limits: SchemaLimits) {
+  const { privateMessage, historyFields } = sharedFrames(limits);
+  return z.discriminatedUnion("type", [
+    pingFrame,
+    privateMessage,
+    z.strictObject({ type: z.literal("read"), with: userId, upTo: seq }),
+    z.strictObject({ ...historyFields, with: userId.optional() }).refine(eitherBeforeOrAfter, beforeOrAfter),
+  ]);
+}
+
+/** Every frame a client may send on an inbox socket. */
+export type InboxClientFrame = z.infer<ReturnType<typeof inboxFrameSchema>>;
+
+/** The inbox client frame whose `type` is `T`. */
+export type InboxClientFrameOf<T extends InboxClientFrame["type"]> = Extract<InboxClientFrame, { type: T }>;
+
+/** What a private message asks for, from either kind of socket. */
+export type PrivateMessageRequest = Omit<ClientFrameOf<"private_message">, "type">;
+
+/**
+ * The request in a `private_message` frame (the frame without its `type`).
+ * @example privateRequest({ type: "private_message", to: "bob", content: "hi" })
+ */
+export function privateRequest(frame: ClientFrameOf<"private_message">): PrivateMessageRequest {
+  return { to: frame.to, content: frame.content, ...(frame.cid !== undefined ? { cid: frame.cid } : {}) };
+}
+
+const pageQuery = {
+  before: querySeq.optional(),
+  after: querySeq.optional(),
+  limit: querySeq.pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX)).optional(),
+};
+
+/**
  * Query of `GET /v1/rooms/:room/messages`: numbers arrive as strings.
  * @example historyQuerySchema.parse({ before: "40", limit: "20" })
  */
-export const historyQuerySchema = z
-  .strictObject({
-    before: querySeq.optional(),
-    after: querySeq.optional(),
-    limit: querySeq.pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX)).optional(),
-  })
-  .refine((q) => q.before === undefined || q.after === undefined, {
-    message: "give either before or after, not both",
-  });
+export const historyQuerySchema = z.strictObject(pageQuery).refine(eitherBeforeOrAfter, beforeOrAfter);
+
+/**
+ * Query of `GET /v1/inbox/messages`: one conversation (`with`, required).
+ * @example conversationQuerySchema.parse({ with: "bob", after: "40" })
+ */
+export const conversationQuerySchema = z
+  .strictObject({ with: userId, ...pageQuery })
+  .refine(eitherBeforeOrAfter, beforeOrAfter);
 
 /** A history request, from a frame or from the HTTP query. */
 export interface HistoryRequest {

@@ -4,20 +4,15 @@
  */
 
 import { errorFrame } from "../hibernation/error-frame";
+import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
 import type { AckFrame, ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
-import type { ClientFrame, ClientFrameOf } from "../protocol/schemas";
+import { type ClientFrame, privateRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import type { RoomDO } from "./room-do";
 
-type Handler<T extends ClientFrame["type"]> = (
-  room: RoomDO,
-  ws: WebSocket,
-  att: ConnectionAttachment,
-  frame: ClientFrameOf<T>,
-  now: number,
-) => void;
+type Handler<T extends ClientFrame["type"]> = RoomHandlers[T];
 
 function refuse(ws: WebSocket, code: ErrorFrame["code"], message: string, ref?: string): void {
   sendFrame(ws, errorFrame(code, message, { ref }));
@@ -66,9 +61,13 @@ const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {
   );
 };
 
-const privateMessage: Handler<"private_message"> = (_room, ws, _att, frame) => {
-  // Private messages need the per-user inbox object (see docs/protocol.md).
-  refuse(ws, ErrorCode.InvalidMessage, "private messages are not available on this server yet", frame.cid);
+/**
+ * Forwarded to the sender's inbox object, which stores it in both inboxes; the
+ * ack (or refusal) comes back here, so a client with only a room socket can
+ * send private messages too.
+ */
+const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) => {
+  sendFrame(ws, await room.inboxOf(att.user.id).sendPrivate(att.user, privateRequest(frame)));
 };
 
 const history: Handler<"history"> = (room, ws, att, frame) => {
@@ -88,7 +87,8 @@ const leaveRoom: Handler<"leave_room"> = (room, ws, att) => {
   room.depart(ws, att, CloseCode.Normal, "left");
 };
 
-const handlers: { [T in ClientFrame["type"]]: Handler<T> } = {
+/** What the room does with each client frame. */
+export const roomHandlers: RoomHandlers = {
   ping: (_room, ws) => sendFrame(ws, { type: "pong" }),
   room_message: roomMessage,
   typing_indicator: typingIndicator,
@@ -98,16 +98,7 @@ const handlers: { [T in ClientFrame["type"]]: Handler<T> } = {
   leave_room: leaveRoom,
 };
 
-/** Runs the handler for `frame.type`. */
-export function handleClientFrame(
-  room: RoomDO,
-  ws: WebSocket,
-  att: ConnectionAttachment,
-  frame: ClientFrame,
-  now: number,
-): void {
-  (handlers[frame.type] as Handler<typeof frame.type>)(room, ws, att, frame, now);
-}
+type RoomHandlers = FrameHandlers<RoomDO, ConnectionAttachment, ClientFrame>;
 
 function cidField(cid: string | undefined): { cid?: string } {
   return cid !== undefined ? { cid } : {};

@@ -13,8 +13,9 @@ import { sendFrame } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
 import type { RoomMessageFrame, WelcomeFrame } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
+import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
-import { handleClientFrame } from "./frame-handlers";
+import { roomHandlers } from "./frame-handlers";
 import { PresenceTag, RoomPresence } from "./room-presence";
 
 /** The Durable Object behind one room. */
@@ -27,7 +28,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     // A constructor run is a wake-up: `npm run bench` counts these lines to show
     // that heartbeats never wake a hibernated room.
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
-    this.store = new MessageLog(ctx.storage, this.config.historyLimit);
+    this.store = new MessageLog(ctx.storage, { limit: this.config.historyLimit });
     this.presence = new RoomPresence(ctx, this.config);
   }
 
@@ -63,13 +64,11 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     return this.store.page(req, this.pageSize());
   }
 
-  protected override handleFrame(
-    ws: WebSocket,
-    att: ConnectionAttachment,
-    frame: ClientFrame,
-    now: number,
-  ): void {
-    handleClientFrame(this, ws, att, frame, now);
+  protected override readonly handlers = roomHandlers;
+
+  /** A user's inbox object (private messages sent on a room socket go there). */
+  inboxOf(userId: string): DurableObjectStub<UserDO> {
+    return this.env.USER.getByName(userId);
   }
 
   /** Announces the user's departure if it was their last connection. */

@@ -3,7 +3,7 @@
  * frame of a type (with a timeout) without racing the socket. Works with
  * workerd's WebSocket, Node's global WebSocket and the `ws` package alike.
  */
-import type { ServerFrame } from "../../src/protocol/frames";
+import type { AnyServerFrame as ServerFrame } from "../../src/protocol/frames";
 
 interface EventSocket {
   addEventListener(type: "message", fn: (event: { data: unknown }) => void): void;

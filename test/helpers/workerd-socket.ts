@@ -3,15 +3,15 @@
  * workerd (the same path a client takes: worker → room object).
  */
 import { exports } from "cloudflare:workers";
-import type { WelcomeFrame } from "../../src/protocol/frames";
+import type { InboxWelcomeFrame, WelcomeFrame } from "../../src/protocol/frames";
 import { FrameQueue } from "./frame-queue";
 import { signTestToken } from "./tokens";
 
-/** An open test connection. */
-export interface TestSocket {
+/** An open test connection; `W` is its first frame. */
+export interface TestSocket<W = WelcomeFrame> {
   ws: WebSocket;
   frames: FrameQueue;
-  welcome: WelcomeFrame;
+  welcome: W;
   response: Response;
   /** Sends a frame as JSON (or raw text when given a string). */
   send(frame: object | string): void;
@@ -30,7 +30,11 @@ export interface OpenOptions {
 
 /** A request for the room's upgrade URL. */
 export function upgradeRequest(room: string, headers: Record<string, string>, query = ""): Request {
-  return new Request(`http://roomcast.test/v1/rooms/${room}/ws${query}`, {
+  return upgradeRequestTo(`/v1/rooms/${room}/ws`, headers, query);
+}
+
+function upgradeRequestTo(path: string, headers: Record<string, string>, query: string): Request {
+  return new Request(`http://roomcast.test${path}${query}`, {
     headers: { Upgrade: "websocket", ...headers },
   });
 }
@@ -39,7 +43,23 @@ export function upgradeRequest(room: string, headers: Record<string, string>, qu
  * Connects to `room` and waits for the welcome.
  * @example const alice = await openRoom(room, { sub: "alice" });
  */
-export async function openRoom(room: string, options: OpenOptions = {}): Promise<TestSocket> {
+export function openRoom(room: string, options: OpenOptions = {}): Promise<TestSocket> {
+  return open(`/v1/rooms/${room}/ws`, "welcome", options);
+}
+
+/**
+ * Connects to the token's own inbox and waits for the `inbox_welcome`.
+ * @example const bob = await openInbox({ sub: "bob" });
+ */
+export function openInbox(options: OpenOptions = {}): Promise<TestSocket<InboxWelcomeFrame>> {
+  return open("/v1/inbox/ws", "inbox_welcome", options);
+}
+
+async function open<T extends "welcome" | "inbox_welcome">(
+  path: string,
+  welcomeType: T,
+  options: OpenOptions,
+): Promise<TestSocket<T extends "welcome" ? WelcomeFrame : InboxWelcomeFrame>> {
   const token =
     options.token ??
     (await signTestToken({
@@ -51,13 +71,13 @@ export async function openRoom(room: string, options: OpenOptions = {}): Promise
   );
   const query = params.length > 0 ? `?${params.join("&")}` : "";
   const response = await exports.default.fetch(
-    upgradeRequest(room, { Authorization: `Bearer ${token}`, ...options.headers }, query),
+    upgradeRequestTo(path, { Authorization: `Bearer ${token}`, ...options.headers }, query),
   );
   const ws = response.webSocket;
   if (!ws) throw new Error(`expected an upgrade, got ${response.status}: ${await response.text()}`);
   const frames = new FrameQueue(ws);
   ws.accept();
-  const welcome = await frames.next("welcome");
+  const welcome = (await frames.next(welcomeType)) as T extends "welcome" ? WelcomeFrame : InboxWelcomeFrame;
   return {
     ws,
     frames,
@@ -68,7 +88,7 @@ export async function openRoom(room: string, options: OpenOptions = {}): Promise
 }
 
 /** A barrier: once `room_joined` comes back, every frame sent before it was handled. */
-export async function roundTrip(socket: TestSocket): Promise<void> {
+export async function roundTrip(socket: TestSocket<unknown>): Promise<void> {
   socket.send({ type: "join_room" });
   await socket.frames.next("room_joined");
 }

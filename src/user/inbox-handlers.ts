@@ -1,0 +1,65 @@
+/**
+ * What an inbox does with each valid client frame (after size, schema and rate
+ * limit checks). One function per frame type, dispatched by `type`.
+ */
+import type { SocketAttachment } from "../hibernation/attachment";
+import { errorFrame } from "../hibernation/error-frame";
+import type { FrameHandlers } from "../hibernation/hibernating-object";
+import { broadcast, sendFrame } from "../hibernation/sockets";
+import { ErrorCode } from "../protocol/codes";
+import type { InboxHistoryFrame, ReadMarkedFrame } from "../protocol/frames";
+import { type InboxClientFrame, privateRequest } from "../protocol/schemas";
+import type { UserDO } from "./user-do";
+
+type InboxHandlers = FrameHandlers<UserDO, SocketAttachment, InboxClientFrame>;
+type Handler<T extends InboxClientFrame["type"]> = InboxHandlers[T];
+
+const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame) => {
+  sendFrame(ws, await inbox.send(att.user, privateRequest(frame)));
+};
+
+/**
+ * Marks a conversation read: stored here, told to the owner's other sockets
+ * (`read_marked`), and passed to the other user's inbox, which turns it into a
+ * `read_receipt` in its own seqs.
+ */
+const read: Handler<"read"> = async (inbox, ws, att, frame) => {
+  if (frame.upTo > inbox.store.seq) {
+    sendFrame(
+      ws,
+      errorFrame(ErrorCode.InvalidMessage, `upTo: beyond your inbox (its latest seq is ${inbox.store.seq})`),
+    );
+    return;
+  }
+  const conversation = inbox.conversations.get(frame.with);
+  if (!conversation) {
+    sendFrame(ws, errorFrame(ErrorCode.NotFound, "with: no conversation with that user"));
+    return;
+  }
+  inbox.conversations.markReadByMe(frame.with, frame.upTo);
+  const upTo = Math.max(conversation.readByMe, frame.upTo);
+  broadcast(inbox.sockets(), {
+    type: "read_marked",
+    with: frame.with,
+    upTo,
+    unread: inbox.store.countAfter(frame.with, frame.with, upTo),
+  } satisfies ReadMarkedFrame);
+  await inbox.inboxOf(frame.with).readBy(frame.with, att.user, upTo);
+};
+
+const history: Handler<"history"> = (inbox, ws, _att, frame) => {
+  const page = inbox.store.page(frame, inbox.pageSize(), frame.with);
+  sendFrame(ws, {
+    type: "history",
+    ...(frame.with !== undefined ? { with: frame.with } : {}),
+    ...page,
+  } satisfies InboxHistoryFrame);
+};
+
+/** What an inbox does with each client frame. */
+export const inboxHandlers: InboxHandlers = {
+  ping: (_inbox, ws) => sendFrame(ws, { type: "pong" }),
+  private_message: privateMessage,
+  read,
+  history,
+};
