@@ -5,7 +5,7 @@
  */
 import { createTestHarness } from "wrangler";
 import WebSocket from "ws";
-import type { WelcomeFrame } from "../../src/protocol/frames";
+import type { InboxWelcomeFrame, WelcomeFrame } from "../../src/protocol/frames";
 import { FrameQueue } from "../helpers/frame-queue";
 
 /** A running worker and its base URL. */
@@ -13,6 +13,8 @@ export interface RunningWorker {
   url: URL;
   /** ws:// URL of a room's upgrade endpoint. */
   roomUrl(room: string, query?: string): string;
+  /** ws:// URL of the inbox upgrade endpoint. */
+  inboxUrl(query?: string): string;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
   return {
     url,
     roomUrl: (room, query = "") => `${url.origin.replace(/^http/, "ws")}/v1/rooms/${room}/ws${query}`,
+    inboxUrl: (query = "") => `${url.origin.replace(/^http/, "ws")}/v1/inbox/ws${query}`,
     close: () => harness.close(),
   };
 }
@@ -87,4 +90,14 @@ export async function joinRoom(
     headers: { Authorization: `Bearer ${token}` },
   });
   return { ...socket, welcome: await socket.frames.next("welcome") };
+}
+
+/** Opens the token's own inbox with a bearer token and waits for the `inbox_welcome`. */
+export async function openInbox(
+  worker: RunningWorker,
+  token: string,
+  query = "",
+): Promise<NodeSocket & { welcome: InboxWelcomeFrame }> {
+  const socket = await openSocket(worker.inboxUrl(query), { headers: { Authorization: `Bearer ${token}` } });
+  return { ...socket, welcome: await socket.frames.next("inbox_welcome") };
 }
