@@ -78,10 +78,12 @@ describe("frame validation", () => {
     await alice.frames.next("pong");
   });
 
-  it("refuses private messages clearly until inboxes exist", async () => {
+  it("refuses a private message to yourself on a room socket (the inbox's refusal comes back)", async () => {
     const alice = await openRoom(freshRoom(), { sub: "alice" });
-    alice.send({ type: "private_message", to: "bob", content: "psst", cid: "pm1" });
+    alice.send({ type: "private_message", to: "alice", content: "psst", cid: "pm1" });
     expect(await alice.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "pm1" });
+    alice.send({ type: "private_message", to: "", content: "psst", cid: "pm2" });
+    expect(await alice.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "pm2" });
   });
 });
 
