@@ -6,15 +6,15 @@
  * an upgrade fails, browsers fire `error` then `close` 1006, and a dead peer
  * fires nothing at all.
  */
-import type { ServerFrame } from "../protocol/frames";
+import type { AnyServerFrame } from "../protocol/frames";
 import { type CloseInfo, closeKind } from "./close-policy";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat";
 import { Timer, type Timing } from "./timing";
 
 /** What the owner of a connection hears from it. */
 export interface ConnectionHandlers {
-  frame(frame: ServerFrame): void;
-  /** Called once. `welcomed`: the welcome had arrived (the room accepted us). */
+  frame(frame: AnyServerFrame): void;
+  /** Called once. `welcomed`: the welcome had arrived (the room or inbox accepted us). */
   end(info: CloseInfo, welcomed: boolean): void;
 }
 
@@ -105,14 +105,14 @@ export class Connection {
     if (this.#ended) return;
     this.#heartbeat?.alive();
     if (typeof data !== "string") return; // Binary frames are not part of v1.
-    let frame: ServerFrame;
+    let frame: AnyServerFrame;
     try {
-      frame = JSON.parse(data) as ServerFrame;
+      frame = JSON.parse(data) as AnyServerFrame;
     } catch {
       return;
     }
     if (frame === null || typeof frame !== "object" || typeof frame.type !== "string") return;
-    if (frame.type === "welcome") {
+    if (frame.type === "welcome" || frame.type === "inbox_welcome") {
       this.#welcomed = true;
       this.#connectTimer.cancel();
     }

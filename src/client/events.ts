@@ -23,14 +23,14 @@ import { RoomcastError } from "./errors";
 import type { ResumeInfo } from "./message-sequencer";
 import type { OutboxEntry } from "./outbox";
 
-/** The connection's state, as emitted by `state` events. */
-export type ConnectionState =
+/** The connection's state, as emitted by `state` events (`W`: the endpoint's welcome frame). */
+export type ConnectionState<W = WelcomeFrame> =
   /** Created, `connect()` not called yet. */
   | { status: "idle" }
   /** Opening a socket; `attempt` is 0 for the first try after a drop or start. */
   | { status: "connecting"; attempt: number }
-  /** The room welcomed us. */
-  | { status: "open"; welcome: WelcomeFrame }
+  /** The room (or inbox) welcomed us. */
+  | { status: "open"; welcome: W }
   /** Waiting `delayMs` (until `retryAt`, ms since the epoch) before reconnect attempt `attempt`. */
   | { status: "reconnecting"; attempt: number; delayMs: number; retryAt: number; reason: CloseInfo }
   /** Closed for good: no reconnect will follow. */
@@ -70,7 +70,9 @@ export interface ClientEvents {
  * Resolves at the next `welcome`; rejects at the next `closed` state.
  * @example await nextWelcome(events); // what `client.connect()` returns
  */
-export function nextWelcome(events: Emitter<ClientEvents>): Promise<WelcomeFrame> {
+export function nextWelcome<W, E extends { welcome: W; state: ConnectionState<W> }>(
+  events: Emitter<E>,
+): Promise<E["welcome"]> {
   return new Promise((resolve, reject) => {
     const offWelcome = events.on("welcome", (welcome) => {
       offState();

@@ -13,10 +13,10 @@ import { Timer, type Timing } from "./timing";
 /** Who asked: the application ("load older") or the client's own catch-up after a resume. */
 export type HistoryOrigin = "app" | "catch-up";
 
-interface Request {
+interface Request<P> {
   query: HistoryRequest;
   origin: HistoryOrigin;
-  resolve: (frame: HistoryFrame) => void;
+  resolve: (frame: P) => void;
   reject: (err: RoomcastError) => void;
 }
 
@@ -27,9 +27,9 @@ interface Request {
  * requests.pump(send); // writes the head when nothing is in flight
  * requests.answer(historyFrame);
  */
-export class HistoryRequests {
-  #queue: Request[] = [];
-  #inFlight: Request | undefined;
+export class HistoryRequests<P = HistoryFrame> {
+  #queue: Request<P>[] = [];
+  #inFlight: Request<P> | undefined;
   readonly #timer: Timer;
 
   constructor(
@@ -41,7 +41,7 @@ export class HistoryRequests {
   }
 
   /** Queues a request. */
-  add(query: HistoryRequest, origin: HistoryOrigin): Promise<HistoryFrame> {
+  add(query: HistoryRequest, origin: HistoryOrigin): Promise<P> {
     return new Promise((resolve, reject) => {
       // Catch-up pages go first: live messages are held back until they are in.
       const request = { query, origin, resolve, reject };
@@ -67,7 +67,7 @@ export class HistoryRequests {
   }
 
   /** Settles the in-flight request with its answer; returns who asked, if anyone. */
-  answer(frame: HistoryFrame): HistoryOrigin | undefined {
+  answer(frame: P): HistoryOrigin | undefined {
     const request = this.#inFlight;
     if (!request) return undefined;
     this.#inFlight = undefined;

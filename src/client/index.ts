@@ -1,6 +1,7 @@
 /**
  * The Roomcast client SDK (`roomcast/client`): browsers and Node 22, no
- * runtime dependencies. See docs/client.md.
+ * runtime dependencies: `RoomcastClient` for a room, `InboxClient` for the
+ * signed-in user's private messages. See docs/client.md.
  * @example
  * import { RoomcastClient } from "roomcast/client";
  * const client = new RoomcastClient({ url: "https://chat.example.com", room: "general", token });
@@ -18,6 +19,8 @@ export { RoomcastError, type RoomcastErrorCode } from "./errors";
 export type { ClientEvents, ConnectionState, ConnectionStatus } from "./events";
 export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";
 export { newCid } from "./ids";
+export { InboxClient, type InboxClientOptions } from "./inbox-client";
+export type { InboxEvents } from "./inbox-events";
 export type { ResumeInfo } from "./message-sequencer";
 export type { ClientOptions, TokenProvider, TokenRequestReason } from "./options";
 export type { OutboxEntry, OutboxStatus } from "./outbox";

@@ -11,7 +11,26 @@
  * buffered until the catch-up ends, and anything at or below the last
  * delivered seq is dropped.
  */
-import type { HistoryFrame, RoomMessageFrame, WelcomeFrame } from "../protocol/frames";
+import type { RoomMessageFrame } from "../protocol/frames";
+
+/** What the sequencer needs of a message: its seq (room messages, private messages). */
+export interface Sequenced {
+  seq: number;
+}
+
+/** What the sequencer needs of a welcome (a room's or an inbox's). */
+export interface SequencedWelcome<M> {
+  seq: number;
+  history: M[];
+  hasMore: boolean;
+  resumed: boolean;
+}
+
+/** What the sequencer needs of a history page. */
+export interface SequencedPage<M> {
+  messages: M[];
+  hasMore: boolean;
+}
 
 /** How a welcome relates to what the client had seen. */
 export interface ResumeInfo {
@@ -26,25 +45,25 @@ export interface ResumeInfo {
 }
 
 /** The outcome of a frame: messages to deliver, and whether to page forward. */
-export interface SequencerStep {
-  deliver: RoomMessageFrame[];
+export interface SequencerStep<M = RoomMessageFrame> {
+  deliver: M[];
   /** Request `history { after: lastSeq }` next. */
   catchUp: boolean;
 }
 
 /**
- * The ordering and de-duplication state of one room.
+ * The ordering and de-duplication state of one room (or one inbox).
  * @example
  * const step = sequencer.welcome(frame);
  * step.deliver.forEach(emit);
  * if (step.catchUp) send({ type: "history", after: sequencer.lastSeq });
  */
-export class MessageSequencer {
+export class MessageSequencer<M extends Sequenced = RoomMessageFrame> {
   #lastSeq: number;
   #oldestSeq: number | undefined;
   #seen: boolean;
   #catchingUp = false;
-  #buffer: RoomMessageFrame[] = [];
+  #buffer: M[] = [];
 
   /** `since`: resume from a seq the application already has (e.g. stored across page loads). */
   constructor(since?: number) {
@@ -73,7 +92,7 @@ export class MessageSequencer {
   }
 
   /** Handles a welcome; `resume` is set when the client had asked to resume. */
-  welcome(frame: WelcomeFrame): SequencerStep & { resume?: ResumeInfo } {
+  welcome<W extends SequencedWelcome<M>>(frame: W): SequencerStep<M> & { resume?: ResumeInfo } {
     const since = this.since;
     this.#seen = true;
     this.#catchingUp = false;
@@ -96,8 +115,8 @@ export class MessageSequencer {
     return { deliver, catchUp, ...(resume ? { resume } : {}) };
   }
 
-  /** Handles a live `room_message`. */
-  live(frame: RoomMessageFrame): RoomMessageFrame[] {
+  /** Handles a live `room_message` (or `private_message`). */
+  live(frame: M): M[] {
     if (this.#catchingUp) {
       this.#buffer.push(frame);
       return [];
@@ -106,7 +125,7 @@ export class MessageSequencer {
   }
 
   /** Handles the answer to a catch-up `history { after }` request. */
-  page(frame: HistoryFrame): SequencerStep {
+  page<P extends SequencedPage<M>>(frame: P): SequencerStep<M> {
     const deliver = this.#accept(frame.messages);
     if (frame.hasMore && frame.messages.length > 0) return { deliver, catchUp: true };
     this.#catchingUp = false;
@@ -116,13 +135,13 @@ export class MessageSequencer {
   }
 
   /** Records older messages loaded by the application (they are not delivered again). */
-  older(messages: readonly RoomMessageFrame[]): void {
+  older(messages: readonly M[]): void {
     const first = messages[0];
     if (first && (this.#oldestSeq === undefined || first.seq < this.#oldestSeq)) this.#oldestSeq = first.seq;
   }
 
-  #accept(messages: readonly RoomMessageFrame[]): RoomMessageFrame[] {
-    const out: RoomMessageFrame[] = [];
+  #accept(messages: readonly M[]): M[] {
+    const out: M[] = [];
     for (const message of messages) {
       if (message.seq <= this.#lastSeq) continue;
       this.#lastSeq = message.seq;

@@ -1,5 +1,5 @@
 /**
- * The options of a {@link RoomcastClient} and their defaults.
+ * The options of a {@link RoomcastClient} (and, without `room`, of an inbox client) and their defaults.
  */
 import { DEFAULT_RECONNECT, type ReconnectOptions } from "./backoff";
 import { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";
@@ -60,7 +60,6 @@ export interface ClientOptions {
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   url: string;
-  room: string;
   token: TokenProvider;
   tokenIsStatic: boolean;
   transport: TokenTransport;
@@ -77,13 +76,12 @@ export interface ResolvedOptions {
 }
 
 /** Fills in defaults. */
-export function resolveOptions(options: ClientOptions): ResolvedOptions {
+export function resolveOptions(options: Omit<ClientOptions, "room">): ResolvedOptions {
   const token = options.token;
   const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
   if (!WebSocketImpl) throw new TypeError("no WebSocket implementation: pass options.WebSocket");
   return {
     url: options.url,
-    room: options.room,
     token: typeof token === "string" ? () => token : token,
     tokenIsStatic: typeof token === "string",
     transport: options.transport ?? "auto",

@@ -14,6 +14,8 @@ export type OutboxStatus = "queued" | "sent";
 export interface OutboxEntry {
   cid: string;
   content: string;
+  /** The recipient of a private message (inbox client only). */
+  to?: string;
   status: OutboxStatus;
   /** How many times it was written to a socket (more than 1 means it was retried). */
   attempts: number;
@@ -38,9 +40,10 @@ export class Outbox {
 
   /** A snapshot of the entries, oldest first. */
   snapshot(): OutboxEntry[] {
-    return this.#entries.map(({ cid, content, status, attempts, createdAt }) => ({
+    return this.#entries.map(({ cid, content, to, status, attempts, createdAt }) => ({
       cid,
       content,
+      ...(to !== undefined ? { to } : {}),
       status,
       attempts,
       createdAt,
@@ -51,10 +54,12 @@ export class Outbox {
     return this.#entries.length;
   }
 
-  /** Queues a message; the promise settles with its ack or its error. */
-  add(cid: string, content: string, now: number): Promise<AckFrame> {
+  /** Queues a message (to `to`, for a private one); the promise settles with its ack or its error. */
+  add(cid: string, content: string, now: number, to?: string): Promise<AckFrame> {
     return new Promise((resolve, reject) => {
-      this.#entries.push({ cid, content, status: "queued", attempts: 0, createdAt: now, resolve, reject });
+      const entry: Pending = { cid, content, status: "queued", attempts: 0, createdAt: now, resolve, reject };
+      if (to !== undefined) entry.to = to;
+      this.#entries.push(entry);
     });
   }
 

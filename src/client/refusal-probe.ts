@@ -3,9 +3,9 @@
  * upgrade (HTTP 401, 403, …) exactly like a network failure — an `error` and
  * a close with 1006 — and Node's reports only an `error`, so neither tells
  * "the server is down" (retry) from "your token is invalid" (stop). After an
- * upgrade fails before it opened, the client asks the room's history endpoint,
- * which runs the same checks in the same order (room name, origin, token, room
- * permission), with the same token: a 400/401/403 there means the upgrade was
+ * upgrade fails before it opened, the client asks the matching history
+ * endpoint (the room's, or the inbox's), which runs the same checks in the
+ * same order (room name, origin, token, room permission), with the same token: a 400/401/403 there means the upgrade was
  * refused for that reason. Anything else (a network error, 5xx, 200 — e.g. a
  * 429 on connects) is treated as transient.
  */
@@ -23,18 +23,36 @@ export type FetchLike = (
 }>;
 
 /**
- * Probes `GET /v1/rooms/:room/messages?limit=1` with the token.
- * @example if ((await probeRefusal(fetch, base, "general", token, 5000)).refused) stop();
+ * `GET /v1/rooms/:room/messages?limit=1`: what probes a room upgrade.
+ * @example roomProbeUrl(new URL("wss://chat.example.com"), "general")
+ */
+export function roomProbeUrl(base: URL, room: string): URL {
+  const url = new URL(`v1/rooms/${encodeURIComponent(room)}/messages`, withSlash(httpBase(base)));
+  url.searchParams.set("limit", "1");
+  return url;
+}
+
+/**
+ * `GET /v1/inbox/messages?with=probe&limit=1`: what probes an inbox upgrade
+ * (any valid `with` answers 200 once the token is accepted).
+ */
+export function inboxProbeUrl(base: URL): URL {
+  const url = new URL("v1/inbox/messages", withSlash(httpBase(base)));
+  url.searchParams.set("with", "probe");
+  url.searchParams.set("limit", "1");
+  return url;
+}
+
+/**
+ * Probes `url` (see {@link roomProbeUrl}, {@link inboxProbeUrl}) with the token.
+ * @example if ((await probeRefusal(fetch, roomProbeUrl(base, "general"), token, 5000)).refused) stop();
  */
 export async function probeRefusal(
   fetchImpl: FetchLike,
-  base: URL,
-  room: string,
+  url: URL,
   token: string,
   timeoutMs: number,
 ): Promise<ProbeResult> {
-  const url = new URL(`v1/rooms/${encodeURIComponent(room)}/messages`, withSlash(httpBase(base)));
-  url.searchParams.set("limit", "1");
   try {
     const res = await fetchImpl(url.toString(), {
       headers: { Authorization: `Bearer ${token}` },

@@ -56,6 +56,9 @@ export function httpBase(url: URL): URL {
   return copy;
 }
 
+/** Builds an upgrade URL for `since`, with `token` in the query when given. */
+export type SocketUrl = (since: number | undefined, token?: string) => string;
+
 /**
  * The upgrade URL of a room, with `since` for a resume. The SDK always opts into
  * batched presence (`presence_diff` frames in large rooms), which it turns back
@@ -64,30 +67,35 @@ export function httpBase(url: URL): URL {
 export function roomSocketUrl(base: URL, room: string, since: number | undefined, token?: string): string {
   const url = new URL(`v1/rooms/${encodeURIComponent(room)}/ws`, withSlash(base));
   url.searchParams.set(PRESENCE_DIFF_QUERY.name, PRESENCE_DIFF_QUERY.value);
+  return withResume(url, since, token);
+}
+
+/** The upgrade URL of the token's own inbox, with `since` for a resume. */
+export function inboxSocketUrl(base: URL, since: number | undefined, token?: string): string {
+  return withResume(new URL("v1/inbox/ws", withSlash(base)), since, token);
+}
+
+function withResume(url: URL, since: number | undefined, token: string | undefined): string {
   if (since !== undefined) url.searchParams.set("since", String(since));
   if (token !== undefined) url.searchParams.set("token", token);
   return url.toString();
 }
 
-/** Opens a socket carrying `token` the chosen way. */
+/** Opens a socket to `urlFor(since)` carrying `token` the chosen way. */
 export function openSocket(
   Impl: WebSocketConstructor,
-  base: URL,
-  room: string,
+  urlFor: SocketUrl,
   since: number | undefined,
   token: string,
   transport: Exclude<TokenTransport, "auto">,
 ): WebSocket {
   switch (transport) {
     case "header":
-      return new Impl(roomSocketUrl(base, room, since), { headers: { Authorization: `Bearer ${token}` } });
+      return new Impl(urlFor(since), { headers: { Authorization: `Bearer ${token}` } });
     case "subprotocol":
-      return new Impl(roomSocketUrl(base, room, since), [
-        SUBPROTOCOL,
-        `${BEARER_SUBPROTOCOL_PREFIX}${token}`,
-      ]);
+      return new Impl(urlFor(since), [SUBPROTOCOL, `${BEARER_SUBPROTOCOL_PREFIX}${token}`]);
     case "query":
-      return new Impl(roomSocketUrl(base, room, since, token));
+      return new Impl(urlFor(since, token));
   }
 }
 

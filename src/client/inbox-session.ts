@@ -1,0 +1,127 @@
+/**
+ * What an inbox client knows, fed by frames: the ordered stream of private
+ * messages and the outbox ({@link MessageStream}, shared with rooms), the
+ * conversation list, and reads waiting for a socket. The {@link InboxClient}
+ * owns the sockets and the reconnect policy; this owns the inbox's state.
+ */
+import type { InboxHistoryFrame, InboxServerFrame, PrivateMessageFrame, UserRef } from "../protocol/frames";
+import { ConversationList } from "./conversation-list";
+import type { Emitter } from "./emitter";
+import type { RoomcastError } from "./errors";
+import type { InboxEvents } from "./inbox-events";
+import { type FrameWriter, MessageStream } from "./message-stream";
+import type { ResolvedOptions } from "./options";
+
+/** The inbox's state across connections. */
+export class InboxSession {
+  readonly stream: MessageStream<PrivateMessageFrame, InboxHistoryFrame>;
+  readonly conversations = new ConversationList();
+  /** `read` frames to send once connected, by conversation (the latest `upTo` wins). */
+  readonly #reads = new Map<string, number>();
+  #user: UserRef | undefined;
+  /** The welcome's latest seq: its conversation list already counts every message up to it. */
+  #counted = 0;
+
+  constructor(
+    options: ResolvedOptions,
+    private readonly events: Emitter<InboxEvents>,
+    restart: () => void,
+  ) {
+    this.stream = new MessageStream(
+      options,
+      (event, payload) => events.emit(event, payload as never),
+      restart,
+      (entry) => ({ type: "private_message", to: entry.to, content: entry.content, cid: entry.cid }),
+    );
+  }
+
+  /** The `since` of the next upgrade. */
+  get since(): number | undefined {
+    return this.stream.since;
+  }
+
+  /** Who the inbox says we are (after the first welcome). */
+  get user(): UserRef | undefined {
+    return this.#user;
+  }
+
+  /** Marks the conversation with `peer` read up to `upTo` (now, or on the next connection). */
+  read(peer: string, upTo: number): void {
+    this.#reads.set(peer, Math.max(this.#reads.get(peer) ?? 0, upTo));
+    this.#flushReads();
+  }
+
+  /** The socket dropped. */
+  detach(): void {
+    this.stream.detach();
+  }
+
+  /** Closed for good. */
+  fail(err: RoomcastError): void {
+    this.stream.fail(err);
+    this.#reads.clear();
+    this.conversations.clear();
+    this.events.emit("conversations", []);
+  }
+
+  /** Handles one frame from the inbox. */
+  frame(frame: InboxServerFrame, write: FrameWriter): void {
+    this.events.emit("frame", frame);
+    switch (frame.type) {
+      case "inbox_welcome":
+        this.stream.welcome(frame, write, () => {
+          this.#user = frame.user;
+          this.#counted = frame.seq;
+          this.conversations.reset(frame.conversations);
+          this.events.emit("welcome", frame);
+          this.#emitConversations();
+        });
+        this.#flushReads();
+        break;
+      case "private_message":
+        this.#track(this.stream.live(frame));
+        break;
+      case "history":
+        this.#track(this.stream.page(frame));
+        break;
+      case "ack":
+        this.stream.ack(frame);
+        break;
+      case "error":
+        this.stream.error(frame);
+        break;
+      case "read_marked":
+        this.conversations.marked(frame);
+        this.events.emit("read_marked", frame);
+        this.#emitConversations();
+        break;
+      case "read_receipt":
+        this.conversations.receipt(frame);
+        this.events.emit("read_receipt", frame);
+        this.#emitConversations();
+        break;
+      case "pong":
+        this.events.emit("pong", frame);
+        break;
+    }
+  }
+
+  /** Messages newer than the welcome update the conversation list (older ones are counted in it). */
+  #track(delivered: PrivateMessageFrame[]): void {
+    const me = this.#user?.id;
+    const fresh = delivered.filter((m) => m.seq > this.#counted);
+    if (fresh.length === 0 || me === undefined) return;
+    for (const message of fresh) this.conversations.message(message, me);
+    this.#emitConversations();
+  }
+
+  #flushReads(): void {
+    for (const [peer, upTo] of this.#reads) {
+      if (this.stream.write({ type: "read", with: peer, upTo })) this.#reads.delete(peer);
+    }
+  }
+
+  #emitConversations(): void {
+    this.events.emit("conversations", this.conversations.list());
+  }
+}

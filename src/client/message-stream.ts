@@ -1,0 +1,183 @@
+/**
+ * The part of a client's state that rooms and inboxes share, fed by frames:
+ * the ordered message stream (welcome history, live messages, catch-up pages
+ * after a resume), the outbox retried with the same `cid`, and history
+ * requests. It outlives sockets — a reconnect hands it a new writer — which is
+ * what lets the outbox and the `since` cursor survive drops. The room and
+ * inbox sessions add their own state (presence and typing; conversations).
+ */
+import type { AckFrame, ErrorFrame } from "../protocol/frames";
+import type { HistoryRequest } from "../protocol/schemas";
+import { RoomcastError } from "./errors";
+import { HistoryRequests } from "./history-requests";
+import {
+  MessageSequencer,
+  type ResumeInfo,
+  type Sequenced,
+  type SequencedPage,
+  type SequencedWelcome,
+} from "./message-sequencer";
+import type { ResolvedOptions } from "./options";
+import { Outbox, type OutboxEntry } from "./outbox";
+
+/** Writes a frame on the open socket; false when there is none. */
+export type FrameWriter = (frame: object) => boolean;
+
+/** The events a stream emits (both clients' event maps have them). */
+export interface StreamEvents<M, P> {
+  message: M;
+  ack: AckFrame;
+  error: ErrorFrame;
+  history: P;
+  resume: ResumeInfo;
+  outbox: OutboxEntry[];
+}
+
+/** How a stream emits its events. */
+export type StreamEmit<M, P> = <K extends keyof StreamEvents<M, P>>(
+  event: K,
+  payload: StreamEvents<M, P>[K],
+) => void;
+
+/**
+ * Ordered messages, outbox and history requests across connections. `M` is
+ * the message frame, `P` the history page frame.
+ * @example
+ * const stream = new MessageStream(options, emit, restart, (e) => ({ type: "room_message", content: e.content, cid: e.cid }));
+ */
+export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
+  readonly outbox = new Outbox();
+  readonly sequencer: MessageSequencer<M>;
+  readonly #history: HistoryRequests<P>;
+  #write: FrameWriter | undefined;
+
+  constructor(
+    options: ResolvedOptions,
+    private readonly emit: StreamEmit<M, P>,
+    /** A catch-up page was lost: the connection must be restarted to resume cleanly. */
+    restart: () => void,
+    /** The frame that sends an outbox entry. */
+    private readonly toFrame: (entry: OutboxEntry) => object,
+  ) {
+    this.sequencer = new MessageSequencer<M>(options.since);
+    this.#history = new HistoryRequests<P>(options.timing, options.requestTimeoutMs, (origin) => {
+      if (origin === "catch-up") restart();
+      else this.#pump();
+    });
+  }
+
+  /** The `since` of the next upgrade: the last delivered seq, once anything was seen. */
+  get since(): number | undefined {
+    return this.sequencer.since;
+  }
+
+  /** Writes a frame if a socket is attached. */
+  write(frame: object): boolean {
+    return this.#write?.(frame) ?? false;
+  }
+
+  /** The socket dropped: unacked messages go back to the queue. */
+  detach(): void {
+    this.#write = undefined;
+    this.outbox.requeue();
+    this.#history.reset();
+    this.emit("outbox", this.outbox.snapshot());
+  }
+
+  /** Closed for good: everything pending is rejected with `err`. */
+  fail(err: RoomcastError): void {
+    this.#write = undefined;
+    this.outbox.failAll(err);
+    this.#history.failAll(err);
+    this.emit("outbox", []);
+  }
+
+  /** Queues a message and writes it if connected; settles with its ack or error. */
+  send(cid: string, content: string, now: number, to?: string): Promise<AckFrame> {
+    const acked = this.outbox.add(cid, content, now, to);
+    if (!this.#flush()) this.emit("outbox", this.outbox.snapshot());
+    return acked;
+  }
+
+  /** Queues an application history request. */
+  history(query: HistoryRequest & { with?: string }): Promise<P> {
+    const page = this.#history.add(query, "app");
+    this.#pump();
+    return page;
+  }
+
+  /**
+   * A welcome arrived on the socket `write` writes to: delivers its history
+   * (`beforeDeliver` runs first, so the session's own state is ready), then
+   * starts any catch-up and sends the outbox.
+   */
+  welcome(frame: SequencedWelcome<M>, write: FrameWriter, beforeDeliver: () => void): void {
+    this.#write = write;
+    const step = this.sequencer.welcome(frame);
+    beforeDeliver();
+    if (step.resume) this.emit("resume", step.resume);
+    this.#deliver(step.deliver);
+    if (step.catchUp) this.#catchUp();
+    this.#flush();
+    this.#pump();
+  }
+
+  /** A live message; returns the ones delivered now (none while catching up or for a duplicate). */
+  live(frame: M): M[] {
+    const delivered = this.sequencer.live(frame);
+    this.#deliver(delivered);
+    return delivered;
+  }
+
+  /** An ack: settles the outbox entry. */
+  ack(frame: AckFrame): void {
+    if (this.outbox.ack(frame)) this.emit("outbox", this.outbox.snapshot());
+    this.emit("ack", frame);
+  }
+
+  /** An error: rejects the outbox entry it refers to, if any. */
+  error(frame: ErrorFrame): void {
+    this.emit("error", frame);
+    if (this.outbox.fail(frame.ref, RoomcastError.fromFrame(frame))) {
+      this.emit("outbox", this.outbox.snapshot());
+    }
+  }
+
+  /** A history page: answers the request in flight; a catch-up page delivers its messages. */
+  page(frame: P): M[] {
+    const origin = this.#history.answer(frame);
+    this.emit("history", frame);
+    let delivered: M[] = [];
+    if (origin === "catch-up") {
+      const step = this.sequencer.page(frame);
+      delivered = step.deliver;
+      this.#deliver(delivered);
+      if (step.catchUp) this.#catchUp();
+    }
+    this.#pump();
+    return delivered;
+  }
+
+  #deliver(messages: M[]): void {
+    for (const message of messages) this.emit("message", message);
+  }
+
+  #catchUp(): void {
+    // Rejected only when the socket drops; the next welcome starts a new catch-up.
+    this.#history.add({ after: this.sequencer.lastSeq, limit: 100 }, "catch-up").catch(() => {});
+    this.#pump();
+  }
+
+  /** Writes every queued message; true when something was written (and `outbox` emitted). */
+  #flush(): boolean {
+    if (!this.#write) return false;
+    const drained = this.outbox.drain();
+    for (const entry of drained) this.write(this.toFrame(entry));
+    if (drained.length > 0) this.emit("outbox", this.outbox.snapshot());
+    return drained.length > 0;
+  }
+
+  #pump(): void {
+    if (this.#write) this.#history.pump((query) => this.write({ type: "history", ...query }));
+  }
+}
