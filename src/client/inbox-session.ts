@@ -4,45 +4,29 @@
  * conversation list, and reads waiting for a socket. The {@link InboxClient}
  * owns the sockets and the reconnect policy; this owns the inbox's state.
  */
-import type { InboxHistoryFrame, InboxServerFrame, PrivateMessageFrame, UserRef } from "../protocol/frames";
+import type { InboxHistoryFrame, InboxServerFrame, PrivateMessageFrame } from "../protocol/frames";
 import { ConversationList } from "./conversation-list";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
 import type { InboxEvents } from "./inbox-events";
-import { type FrameWriter, MessageStream } from "./message-stream";
+import { type FrameWriter, StreamSession } from "./message-stream";
 import type { ResolvedOptions } from "./options";
 
 /** The inbox's state across connections. */
-export class InboxSession {
-  readonly stream: MessageStream<PrivateMessageFrame, InboxHistoryFrame>;
+export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame, InboxHistoryFrame> {
   readonly conversations = new ConversationList();
   /** `read` frames to send once connected, by conversation (the latest `upTo` wins). */
   readonly #reads = new Map<string, number>();
-  #user: UserRef | undefined;
   /** The welcome's latest seq: its conversation list already counts every message up to it. */
   #counted = 0;
 
-  constructor(
-    options: ResolvedOptions,
-    private readonly events: Emitter<InboxEvents>,
-    restart: () => void,
-  ) {
-    this.stream = new MessageStream(
-      options,
-      (event, payload) => events.emit(event, payload as never),
-      restart,
-      (entry) => ({ type: "private_message", to: entry.to, content: entry.content, cid: entry.cid }),
-    );
-  }
-
-  /** The `since` of the next upgrade. */
-  get since(): number | undefined {
-    return this.stream.since;
-  }
-
-  /** Who the inbox says we are (after the first welcome). */
-  get user(): UserRef | undefined {
-    return this.#user;
+  constructor(options: ResolvedOptions, events: Emitter<InboxEvents>, restart: () => void) {
+    super(options, events, restart, (entry) => ({
+      type: "private_message",
+      to: entry.to,
+      content: entry.content,
+      cid: entry.cid,
+    }));
   }
 
   /** Marks the conversation with `peer` read up to `upTo` (now, or on the next connection). */
@@ -70,7 +54,7 @@ export class InboxSession {
     switch (frame.type) {
       case "inbox_welcome":
         this.stream.welcome(frame, write, () => {
-          this.#user = frame.user;
+          this.currentUser = frame.user;
           this.#counted = frame.seq;
           this.conversations.reset(frame.conversations);
           this.events.emit("welcome", frame);
@@ -85,10 +69,9 @@ export class InboxSession {
         this.#track(this.stream.page(frame));
         break;
       case "ack":
-        this.stream.ack(frame);
-        break;
       case "error":
-        this.stream.error(frame);
+      case "pong":
+        this.common(frame);
         break;
       case "read_marked":
         this.conversations.marked(frame);
@@ -100,15 +83,12 @@ export class InboxSession {
         this.events.emit("read_receipt", frame);
         this.#emitConversations();
         break;
-      case "pong":
-        this.events.emit("pong", frame);
-        break;
     }
   }
 
   /** Messages newer than the welcome update the conversation list (older ones are counted in it). */
   #track(delivered: PrivateMessageFrame[]): void {
-    const me = this.#user?.id;
+    const me = this.currentUser?.id;
     const fresh = delivered.filter((m) => m.seq > this.#counted);
     if (fresh.length === 0 || me === undefined) return;
     for (const message of fresh) this.conversations.message(message, me);

@@ -6,8 +6,9 @@
  * what lets the outbox and the `since` cursor survive drops. The room and
  * inbox sessions add their own state (presence and typing; conversations).
  */
-import type { AckFrame, ErrorFrame } from "../protocol/frames";
+import type { AckFrame, ErrorFrame, PongFrame, UserRef } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
+import type { Emitter } from "./emitter";
 import { RoomcastError } from "./errors";
 import { HistoryRequests } from "./history-requests";
 import {
@@ -179,5 +180,46 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
 
   #pump(): void {
     if (this.#write) this.#history.pump((query) => this.write({ type: "history", ...query }));
+  }
+}
+
+/**
+ * The base of the room and inbox sessions: their {@link MessageStream}, the
+ * user the last welcome named, and the `since` the link reads.
+ */
+export abstract class StreamSession<
+  E extends { pong: PongFrame },
+  M extends Sequenced,
+  P extends SequencedPage<M>,
+> {
+  readonly stream: MessageStream<M, P>;
+  /** Set from each welcome. */
+  protected currentUser: UserRef | undefined;
+
+  constructor(
+    options: ResolvedOptions,
+    protected readonly events: Emitter<E>,
+    restart: () => void,
+    toFrame: (entry: OutboxEntry) => object,
+  ) {
+    const emit = events.emit.bind(events) as (event: never, payload: never) => void;
+    this.stream = new MessageStream<M, P>(options, emit as StreamEmit<M, P>, restart, toFrame);
+  }
+
+  /** The `since` of the next upgrade: the last delivered seq, once anything was seen. */
+  get since(): number | undefined {
+    return this.stream.since;
+  }
+
+  /** Who the server says we are (after the first welcome). */
+  get user(): UserRef | undefined {
+    return this.currentUser;
+  }
+
+  /** The frames every session handles alike: `ack`, `error` and `pong`. */
+  protected common(frame: AckFrame | ErrorFrame | PongFrame): void {
+    if (frame.type === "ack") this.stream.ack(frame);
+    else if (frame.type === "error") this.stream.error(frame);
+    else (this.events.emit as (event: "pong", payload: PongFrame) => void)("pong", frame);
   }
 }

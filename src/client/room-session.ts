@@ -5,18 +5,12 @@
  * and the `since` cursor survive drops. {@link RoomcastClient} owns the
  * sockets and the reconnect policy; this owns the room's state.
  */
-import type {
-  HistoryFrame,
-  PresenceDiffFrame,
-  RoomMessageFrame,
-  ServerFrame,
-  UserRef,
-} from "../protocol/frames";
+import type { HistoryFrame, PresenceDiffFrame, RoomMessageFrame, ServerFrame } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
 import type { ClientEvents } from "./events";
-import { type FrameWriter, MessageStream } from "./message-stream";
+import { type FrameWriter, type MessageStream, StreamSession } from "./message-stream";
 import type { ResolvedOptions } from "./options";
 import { Presence } from "./presence";
 import { IncomingTyping, OutgoingTyping } from "./typing";
@@ -29,41 +23,28 @@ export type { FrameWriter } from "./message-stream";
  * const session = new RoomSession(options, events, () => conn.abandon(...));
  * ws.onmessage = (e) => session.frame(JSON.parse(e.data), (f) => conn.send(JSON.stringify(f)));
  */
-export class RoomSession {
+export class RoomSession extends StreamSession<ClientEvents, RoomMessageFrame, HistoryFrame> {
   readonly presence = new Presence();
-  readonly stream: MessageStream<RoomMessageFrame, HistoryFrame>;
   readonly typingIn: IncomingTyping;
   readonly typingOut: OutgoingTyping;
-  #user: UserRef | undefined;
 
   constructor(
     options: ResolvedOptions,
-    private readonly events: Emitter<ClientEvents>,
+    events: Emitter<ClientEvents>,
     /** A catch-up page was lost: the connection must be restarted to resume cleanly. */
     restart: () => void,
   ) {
-    this.stream = new MessageStream(
-      options,
-      (event, payload) => events.emit(event, payload as never),
-      restart,
-      (entry) => ({ type: "room_message", content: entry.content, cid: entry.cid }),
-    );
+    super(options, events, restart, (entry) => ({
+      type: "room_message",
+      content: entry.content,
+      cid: entry.cid,
+    }));
     this.typingOut = new OutgoingTyping(options.timing, options.typing, (isTyping) =>
       this.stream.write({ type: "typing_indicator", isTyping }),
     );
     this.typingIn = new IncomingTyping(options.timing, options.typing, (users) =>
       events.emit("typing", users),
     );
-  }
-
-  /** The `since` of the next upgrade: the last delivered seq, once anything was seen. */
-  get since(): number | undefined {
-    return this.stream.since;
-  }
-
-  /** Who the room says we are (after the first welcome). */
-  get user(): UserRef | undefined {
-    return this.#user;
   }
 
   /** The socket dropped: unacked messages go back to the queue, transient state is cleared. */
@@ -102,7 +83,7 @@ export class RoomSession {
     switch (frame.type) {
       case "welcome":
         this.stream.welcome(frame, write, () => {
-          this.#user = frame.user;
+          this.currentUser = frame.user;
           this.presence.reset(frame.presence);
           this.events.emit("welcome", frame);
           this.events.emit("presence", this.presence.list());
@@ -112,10 +93,9 @@ export class RoomSession {
         this.stream.live(frame);
         break;
       case "ack":
-        this.stream.ack(frame);
-        break;
       case "error":
-        this.stream.error(frame);
+      case "pong":
+        this.common(frame);
         break;
       case "history":
         this.stream.page(frame);
@@ -133,11 +113,8 @@ export class RoomSession {
         this.#applyPresenceDiff(frame);
         break;
       case "typing_indicator":
-        if (frame.user.id !== this.#user?.id) this.typingIn.update(frame.user, frame.isTyping);
+        if (frame.user.id !== this.currentUser?.id) this.typingIn.update(frame.user, frame.isTyping);
         this.events.emit("typing_indicator", frame);
-        break;
-      case "pong":
-        this.events.emit("pong", frame);
         break;
       case "room_joined":
         this.events.emit("room_joined", frame);

@@ -92,7 +92,11 @@ describe("InboxClient", () => {
     expect(ann.client.conversations[0]).toMatchObject({ readUpTo: 2 });
 
     // A reply reaches Ann live and counts as unread there.
-    const unread = when(ann.client, "conversations", (list) => (list as { unread: number }[])[0]?.unread === 1);
+    const unread = when(
+      ann.client,
+      "conversations",
+      (list) => (list as { unread: number }[])[0]?.unread === 1,
+    );
     await ben.client.sendPrivate(a, "got both");
     await unread;
     expect(ann.messages.map((m) => m.content)).toEqual(["one", "two", "got both"]);
