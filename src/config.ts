@@ -22,6 +22,16 @@ export interface Config {
   jwtMaxTtlSeconds: number;
   presenceBatchAbove: number;
   presenceBatchMs: number;
+  /** Largest file a client may upload or send in a frame, in bytes. */
+  maxFileBytes: number;
+  /** Media types (lower case, no parameters) that may be uploaded. */
+  allowedFileTypes: string[];
+  /** Uploads per (room, user) per minute. */
+  uploadsPerMinute: number;
+  /** Bytes of files one room may keep. */
+  roomFileQuotaBytes: number;
+  /** How long a signed download link stays valid. */
+  fileUrlTtlSeconds: number;
 }
 
 /** Thrown when a var is missing or malformed; the worker answers 503. */
@@ -40,6 +50,9 @@ function positiveInt(vars: VarSource, key: string, fallback: number): number {
   }
   return n;
 }
+
+const DEFAULT_FILE_TYPES =
+  "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,application/zip";
 
 const cache = new WeakMap<object, Config>();
 
@@ -70,6 +83,14 @@ export function readConfig(env: object): Config {
     jwtMaxTtlSeconds: positiveInt(vars, "JWT_MAX_TTL_SECONDS", 86400),
     presenceBatchAbove: positiveInt(vars, "PRESENCE_BATCH_ABOVE", 100),
     presenceBatchMs: positiveInt(vars, "PRESENCE_BATCH_MS", 1000),
+    maxFileBytes: positiveInt(vars, "MAX_FILE_BYTES", 10 * 1024 * 1024),
+    allowedFileTypes: String(vars.ALLOWED_FILE_TYPES ?? DEFAULT_FILE_TYPES)
+      .split(",")
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t.length > 0),
+    uploadsPerMinute: positiveInt(vars, "UPLOADS_PER_MINUTE", 10),
+    roomFileQuotaBytes: positiveInt(vars, "ROOM_FILE_QUOTA_BYTES", 1024 * 1024 * 1024),
+    fileUrlTtlSeconds: positiveInt(vars, "FILE_URL_TTL_SECONDS", 3600),
   };
   cache.set(env, config);
   return config;

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { ConfigError } from "../config";
+import { fileRoutes } from "../files/download-route";
 import { VERSION } from "../version";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
@@ -17,6 +18,7 @@ export const app = new Hono<{ Bindings: Env }>();
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
 app.route("/v1/rooms", roomsRoutes);
 app.route("/v1/inbox", inboxRoutes);
+app.route("/v1/files", fileRoutes);
 app.route("/dev", devRoutes);
 
 app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404));

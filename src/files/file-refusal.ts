@@ -1,0 +1,32 @@
+/**
+ * Why a file was refused, as plain data: it crosses the worker ↔ room RPC
+ * boundary (where thrown errors lose their fields) and becomes either an HTTP
+ * refusal (`{error, message}` with `status`) or, for files sent in a frame, an
+ * `error` frame.
+ */
+
+/** A refused upload. */
+export interface FileRefusal {
+  status: 400 | 403 | 411 | 413 | 415 | 429;
+  /** Stable code: the HTTP body's `error`. */
+  error:
+    | "length_required"
+    | "length_mismatch"
+    | "file_too_large"
+    | "quota_exceeded"
+    | "unsupported_type"
+    | "invalid_file_name"
+    | "invalid_query"
+    | "rate_limited"
+    | "banned";
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** Thrown by the upload stream so the refusal survives the pipe that aborts. */
+export class FileRefusalError extends Error {
+  override name = "FileRefusalError";
+  constructor(readonly refusal: FileRefusal) {
+    super(refusal.message);
+  }
+}

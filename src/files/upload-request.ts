@@ -1,0 +1,77 @@
+/**
+ * The headers of `POST /v1/rooms/:room/files`, checked before a byte of the body
+ * is read: the declared length (411 without one, 413 over `MAX_FILE_BYTES`), the
+ * declared type (415 outside `ALLOWED_FILE_TYPES`), the file name (cleaned; 400
+ * when its percent-encoding is malformed) and the optional `cid`.
+ */
+import type { Config } from "../config";
+import { CID_MAX_CHARS } from "../protocol/schemas";
+import { decodeFileNameHeader, sanitizeFileName } from "./file-name";
+import { type FileRefusal, FileRefusalError } from "./file-refusal";
+import { mediaType } from "./file-types";
+
+/** A checked upload request. */
+export interface UploadRequest {
+  length: number;
+  type: string;
+  name: string;
+  cid?: string | undefined;
+}
+
+/** Header carrying the file name, percent-encoded UTF-8 (`encodeURIComponent`). */
+export const FILE_NAME_HEADER = "X-File-Name";
+
+function refuse(refusal: FileRefusal): never {
+  throw new FileRefusalError(refusal);
+}
+
+/**
+ * Reads and checks an upload's headers and query, or throws {@link FileRefusalError}.
+ * @example const upload = readUploadRequest(c.req.raw, readConfig(c.env));
+ */
+export function readUploadRequest(req: Request, config: Config): UploadRequest {
+  const rawLength = req.headers.get("Content-Length");
+  if (rawLength === null) {
+    refuse({ status: 411, error: "length_required", message: "send the file's size in Content-Length" });
+  }
+  if (!/^\d{1,15}$/.test(rawLength)) {
+    refuse({ status: 400, error: "length_mismatch", message: "Content-Length is not a byte count" });
+  }
+  const length = Number(rawLength);
+  if (length > config.maxFileBytes) {
+    refuse({
+      status: 413,
+      error: "file_too_large",
+      message: `files are limited to ${config.maxFileBytes} bytes`,
+    });
+  }
+  const type = mediaType(req.headers.get("Content-Type") ?? "");
+  if (!config.allowedFileTypes.includes(type)) {
+    refuse({
+      status: 415,
+      error: "unsupported_type",
+      message: `allowed types: ${config.allowedFileTypes.join(", ")}`,
+    });
+  }
+  let name: string | undefined;
+  try {
+    name = decodeFileNameHeader(req.headers.get(FILE_NAME_HEADER));
+  } catch {
+    refuse({
+      status: 400,
+      error: "invalid_file_name",
+      message: `${FILE_NAME_HEADER} must be percent-encoded UTF-8 (encodeURIComponent)`,
+    });
+  }
+  const url = new URL(req.url);
+  const cid = url.searchParams.get("cid") ?? undefined;
+  const unknown = [...url.searchParams.keys()].find((key) => key !== "cid");
+  if (unknown !== undefined || (cid !== undefined && (cid.length === 0 || cid.length > CID_MAX_CHARS))) {
+    refuse({
+      status: 400,
+      error: "invalid_query",
+      message: `the only query is cid (1-${CID_MAX_CHARS} chars)`,
+    });
+  }
+  return { length, type, name: sanitizeFileName(name, type), cid };
+}
