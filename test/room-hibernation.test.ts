@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PING_FRAME } from "../src/protocol/codes";
 import type { ConnectionAttachment } from "../src/room/attachment";
+import { contentOf } from "./helpers/files";
 import { freshRoom, signTestToken } from "./helpers/tokens";
 import { openRoom, roundTrip } from "./helpers/workerd-socket";
 
@@ -63,7 +64,7 @@ describe("hibernation", () => {
     expect((await alice.frames.next("ack")).seq).toBe(1);
     const late = await openRoom(room, { sub: "late" });
     expect(late.welcome.seq).toBe(2);
-    expect(late.welcome.history.map((m) => m.content)).toEqual(["before", "after"]);
+    expect(late.welcome.history.map(contentOf)).toEqual(["before", "after"]);
   });
 
   it("keeps the rate-limit bucket and the socket's strikes", async () => {

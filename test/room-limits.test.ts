@@ -5,12 +5,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConnectionAttachment } from "../src/room/attachment";
+import { contentOf } from "./helpers/files";
 import { freshRoom } from "./helpers/tokens";
 import { openRoom, roundTrip, type TestSocket } from "./helpers/workerd-socket";
 
 async function storedContents(socket: TestSocket): Promise<string[]> {
   socket.send({ type: "history", limit: 100 });
-  return (await socket.frames.next("history")).messages.map((m) => m.content);
+  return (await socket.frames.next("history")).messages.map(contentOf);
 }
 
 describe("frame validation", () => {

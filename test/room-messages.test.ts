@@ -1,5 +1,6 @@
 // Room behaviour through real WebSocket upgrades (worker → room object) in workerd.
 import { describe, expect, it } from "vitest";
+import { contentOf } from "./helpers/files";
 import { freshRoom } from "./helpers/tokens";
 import { openRoom, roundTrip } from "./helpers/workerd-socket";
 
@@ -51,7 +52,7 @@ describe("room messages", () => {
     expect(await alice.frames.next("ack")).toEqual(first);
     alice.send({ type: "history" });
     const page = await alice.frames.next("history");
-    expect(page.messages.map((m) => m.content)).toEqual(["once"]);
+    expect(page.messages.map(contentOf)).toEqual(["once"]);
     // The retry was not broadcast: only the one room_message ever arrived.
     expect(alice.frames.all.filter((f) => f.type === "room_message")).toHaveLength(1);
   });

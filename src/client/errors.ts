@@ -1,13 +1,22 @@
 /**
  * Errors the client rejects promises with. Each has a stable `code` to switch
  * on: a wire error code from the server (`rate_limited`, `too_large`, …) or one
- * of the client's own (`closed`, `timeout`, `invalid_argument`).
+ * of the client's own (`closed`, `timeout`, `invalid_argument`, `upload_failed`).
  */
 import type { ErrorCode } from "../protocol/codes";
-import type { ErrorFrame } from "../protocol/frames";
+import type { ErrorFrame, FileErrorCode } from "../protocol/frames";
 
-/** The codes a {@link RoomcastError} may carry. */
-export type RoomcastErrorCode = ErrorCode | "closed" | "timeout" | "invalid_argument";
+/**
+ * The codes a {@link RoomcastError} may carry: a frame's, an upload refusal's
+ * (`sendFile`), or the client's own (`upload_failed`: the upload never got an answer).
+ */
+export type RoomcastErrorCode =
+  | ErrorCode
+  | FileErrorCode
+  | "closed"
+  | "timeout"
+  | "invalid_argument"
+  | "upload_failed";
 
 /**
  * A refused send, a closed client, or a request that timed out.

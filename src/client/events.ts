@@ -1,12 +1,14 @@
 /**
  * The events a {@link RoomcastClient} emits. Every server frame type has one
- * (with `room_message` delivered as `message`: de-duplicated and in order),
+ * (with `room_message` delivered as `message` and `file_share` as `file`:
+ * de-duplicated and in order),
  * plus derived events for the connection state, resumes, presence, typing and
  * the outbox.
  */
 import type {
   AckFrame,
   ErrorFrame,
+  FileShareFrame,
   HistoryFrame,
   PongFrame,
   PresenceFrame,
@@ -36,6 +38,15 @@ export type ConnectionState<W = WelcomeFrame> =
   /** Closed for good: no reconnect will follow. */
   | { status: "closed"; reason: CloseInfo };
 
+/** How far a `sendFile` upload is. */
+export interface UploadProgress {
+  /** The upload's `cid` (what `sendFile` was given or generated). */
+  cid: string;
+  name: string;
+  loaded: number;
+  total: number;
+}
+
 /** The status names of {@link ConnectionState}. */
 export type ConnectionStatus = ConnectionState["status"];
 
@@ -47,6 +58,10 @@ export interface ClientEvents {
   welcome: WelcomeFrame;
   /** Room messages, each exactly once, in seq order: welcome history, live, and catch-up pages. */
   message: RoomMessageFrame;
+  /** Shared files, in the same seq order as messages (and from the same sources). */
+  file: FileShareFrame;
+  /** Progress of a `sendFile` upload (bytes of the body sent so far). */
+  upload_progress: UploadProgress;
   ack: AckFrame;
   user_joined: PresenceFrame;
   user_left: PresenceFrame;

@@ -16,7 +16,8 @@ export { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from "./backof
 export { type CloseAction, type CloseInfo, type CloseKind, closeAction, closeKind } from "./close-policy";
 export { Emitter, type Unsubscribe } from "./emitter";
 export { RoomcastError, type RoomcastErrorCode } from "./errors";
-export type { ClientEvents, ConnectionState, ConnectionStatus } from "./events";
+export type { ClientEvents, ConnectionState, ConnectionStatus, UploadProgress } from "./events";
+export type { FileData } from "./file-upload";
 export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";
 export { newCid } from "./ids";
 export { InboxClient, type InboxClientOptions } from "./inbox-client";
@@ -25,7 +26,7 @@ export type { ResumeInfo } from "./message-sequencer";
 export type { ClientOptions, TokenProvider, TokenRequestReason } from "./options";
 export type { OutboxEntry, OutboxStatus } from "./outbox";
 export type { FetchLike } from "./refusal-probe";
-export { RoomcastClient } from "./roomcast-client";
+export { RoomcastClient, type SendFileOptions } from "./roomcast-client";
 export { systemTiming, type TimerHandle, type Timing } from "./timing";
 export type { TokenTransport, WebSocketConstructor } from "./transport";
 export { DEFAULT_TYPING, type TypingOptions } from "./typing";

@@ -1,6 +1,6 @@
 /**
  * Turns what the room sends (welcome history, live broadcasts, catch-up pages)
- * into one stream in which every message appears exactly once and in `seq`
+ * into one stream in which every message (and shared file) appears exactly once and in `seq`
  * order, across any number of reconnects.
  *
  * Why this is enough: the room is the single writer of `seq` and one socket
@@ -11,7 +11,7 @@
  * buffered until the catch-up ends, and anything at or below the last
  * delivered seq is dropped.
  */
-import type { RoomMessageFrame } from "../protocol/frames";
+import type { HistoryEntry } from "../protocol/frames";
 
 /** What the sequencer needs of a message: its seq (room messages, private messages). */
 export interface Sequenced {
@@ -45,7 +45,7 @@ export interface ResumeInfo {
 }
 
 /** The outcome of a frame: messages to deliver, and whether to page forward. */
-export interface SequencerStep<M = RoomMessageFrame> {
+export interface SequencerStep<M = HistoryEntry> {
   deliver: M[];
   /** Request `history { after: lastSeq }` next. */
   catchUp: boolean;
@@ -58,7 +58,7 @@ export interface SequencerStep<M = RoomMessageFrame> {
  * step.deliver.forEach(emit);
  * if (step.catchUp) send({ type: "history", after: sequencer.lastSeq });
  */
-export class MessageSequencer<M extends Sequenced = RoomMessageFrame> {
+export class MessageSequencer<M extends Sequenced = HistoryEntry> {
   #lastSeq: number;
   #oldestSeq: number | undefined;
   #seen: boolean;

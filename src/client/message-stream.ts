@@ -59,6 +59,8 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
     restart: () => void,
     /** The frame that sends an outbox entry. */
     private readonly toFrame: (entry: OutboxEntry) => object,
+    /** Emits one delivered entry (default: as `message`; a room emits files as `file`). */
+    private readonly deliverOne: (message: M) => void = (message) => emit("message", message),
   ) {
     this.sequencer = new MessageSequencer<M>(options.since);
     this.#history = new HistoryRequests<P>(options.timing, options.requestTimeoutMs, (origin) => {
@@ -160,7 +162,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
   }
 
   #deliver(messages: M[]): void {
-    for (const message of messages) this.emit("message", message);
+    for (const message of messages) this.deliverOne(message);
   }
 
   #catchUp(): void {
@@ -201,9 +203,10 @@ export abstract class StreamSession<
     protected readonly events: Emitter<E>,
     restart: () => void,
     toFrame: (entry: OutboxEntry) => object,
+    deliverOne?: (message: M) => void,
   ) {
     const emit = events.emit.bind(events) as (event: never, payload: never) => void;
-    this.stream = new MessageStream<M, P>(options, emit as StreamEmit<M, P>, restart, toFrame);
+    this.stream = new MessageStream<M, P>(options, emit as StreamEmit<M, P>, restart, toFrame, deliverOne);
   }
 
   /** The `since` of the next upgrade: the last delivered seq, once anything was seen. */

@@ -5,7 +5,7 @@
  * and the `since` cursor survive drops. {@link RoomcastClient} owns the
  * sockets and the reconnect policy; this owns the room's state.
  */
-import type { HistoryFrame, PresenceDiffFrame, RoomMessageFrame, ServerFrame } from "../protocol/frames";
+import type { HistoryEntry, HistoryFrame, PresenceDiffFrame, ServerFrame } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
@@ -23,7 +23,7 @@ export type { FrameWriter } from "./message-stream";
  * const session = new RoomSession(options, events, () => conn.abandon(...));
  * ws.onmessage = (e) => session.frame(JSON.parse(e.data), (f) => conn.send(JSON.stringify(f)));
  */
-export class RoomSession extends StreamSession<ClientEvents, RoomMessageFrame, HistoryFrame> {
+export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, HistoryFrame> {
   readonly presence = new Presence();
   readonly typingIn: IncomingTyping;
   readonly typingOut: OutgoingTyping;
@@ -34,11 +34,14 @@ export class RoomSession extends StreamSession<ClientEvents, RoomMessageFrame, H
     /** A catch-up page was lost: the connection must be restarted to resume cleanly. */
     restart: () => void,
   ) {
-    super(options, events, restart, (entry) => ({
-      type: "room_message",
-      content: entry.content,
-      cid: entry.cid,
-    }));
+    super(
+      options,
+      events,
+      restart,
+      (entry) => ({ type: "room_message", content: entry.content, cid: entry.cid }),
+      // Messages and files are one seq-ordered stream, delivered as two events.
+      (entry) => (entry.type === "file_share" ? events.emit("file", entry) : events.emit("message", entry)),
+    );
     this.typingOut = new OutgoingTyping(options.timing, options.typing, (isTyping) =>
       this.stream.write({ type: "typing_indicator", isTyping }),
     );
@@ -68,7 +71,7 @@ export class RoomSession extends StreamSession<ClientEvents, RoomMessageFrame, H
     cid: string,
     content: string,
     now: number,
-  ): ReturnType<MessageStream<RoomMessageFrame, HistoryFrame>["send"]> {
+  ): ReturnType<MessageStream<HistoryEntry, HistoryFrame>["send"]> {
     return this.stream.send(cid, content, now);
   }
 
@@ -90,6 +93,7 @@ export class RoomSession extends StreamSession<ClientEvents, RoomMessageFrame, H
         });
         break;
       case "room_message":
+      case "file_share":
         this.stream.live(frame);
         break;
       case "ack":

@@ -9,16 +9,40 @@
  * are {@link LinkedClient} (shared with the inbox client); the room's state (messages, presence,
  * outbox, history) lives in {@link RoomSession}; this file is the room's API.
  */
-import type { AckFrame, HistoryFrame, ServerFrame, UserRef, WelcomeFrame } from "../protocol/frames";
+import type {
+  AckFrame,
+  FileShareFrame,
+  HistoryFrame,
+  ServerFrame,
+  SharedFile,
+  UserRef,
+  WelcomeFrame,
+} from "../protocol/frames";
 import { isValidRoomName } from "../protocol/room-name";
 import type { HistoryRequest } from "../protocol/schemas";
 import { RoomcastError } from "./errors";
-import type { ClientEvents } from "./events";
+import type { ClientEvents, UploadProgress } from "./events";
+import { asBlob, type FileData, upload } from "./file-upload";
+import { newCid } from "./ids";
 import { LinkedClient } from "./linked-client";
 import type { ClientOptions } from "./options";
 import { roomProbeUrl } from "./refusal-probe";
 import { RoomSession } from "./room-session";
-import { roomSocketUrl } from "./transport";
+import { httpBase, roomSocketUrl, socketBase, withSlash } from "./transport";
+
+/** Options of {@link RoomcastClient.sendFile}. */
+export interface SendFileOptions {
+  /** The file name shown to others (default: a `File`'s own name, else `file`); the server cleans it. */
+  name?: string;
+  /** Media type (default: the Blob's `type`); must be one the server allows. */
+  type?: string;
+  /** Client id: retrying with the same `cid` never stores the file twice. */
+  cid?: string;
+  /** Called as the body is sent (also emitted as `upload_progress`). */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Aborts the upload (rejects with `upload_failed`). */
+  signal?: AbortSignal;
+}
 
 /**
  * A connection to one room.
@@ -65,6 +89,58 @@ export class RoomcastClient extends LinkedClient<ClientEvents, WelcomeFrame, Ser
    */
   send(content: string, options: { cid?: string } = {}): Promise<AckFrame> {
     return this.queue(content, options);
+  }
+
+  /**
+   * Uploads a file (a browser `File` or `Blob`, or bytes) to the room over HTTP and
+   * resolves with the stored `file_share` — the frame every socket in the room gets
+   * too (this client's `file` event included, once connected). Progress comes as
+   * `upload_progress` events and `options.onProgress`. Rejects with a
+   * {@link RoomcastError}: the server's code (`file_too_large`, `unsupported_type`,
+   * `quota_exceeded`, `rate_limited` with `retryAfterMs`, …), `upload_failed` when
+   * no answer came (retry with the same `cid`: it is never stored twice), or
+   * `invalid_argument`.
+   * @example
+   * const share = await client.sendFile(input.files[0], { onProgress: (p) => bar.value = p.loaded / p.total });
+   * img.src = client.fileUrl(share.file);
+   */
+  async sendFile(data: FileData, options: SendFileOptions = {}): Promise<FileShareFrame> {
+    const own = data instanceof Blob ? data : undefined;
+    const ownName = (own as { name?: unknown } | undefined)?.name;
+    const name = options.name ?? (typeof ownName === "string" && ownName ? ownName : "file");
+    const type = options.type ?? own?.type ?? "";
+    if (!type) throw new RoomcastError("invalid_argument", "give the file's media type (options.type)");
+    const cid = options.cid ?? newCid();
+    const url = new URL(`v1/rooms/${encodeURIComponent(this.room)}/files`, withSlash(this.#httpBase()));
+    url.searchParams.set("cid", cid);
+    return this.whileOpen(async () =>
+      upload({
+        url: url.toString(),
+        token: await this.options.token("reconnect"),
+        body: asBlob(data, type),
+        name,
+        type,
+        signal: options.signal,
+        onProgress: (loaded, total) => {
+          const progress: UploadProgress = { cid, name, loaded, total };
+          options.onProgress?.(progress);
+          this.events.emit("upload_progress", progress);
+        },
+      }),
+    );
+  }
+
+  /**
+   * The absolute URL of a shared file's signed link (links in frames are relative
+   * to the service and expire: use the one from the latest frame or page).
+   * @example img.src = client.fileUrl(share.file);
+   */
+  fileUrl(file: SharedFile): string {
+    return new URL(file.url, this.#httpBase()).toString();
+  }
+
+  #httpBase(): URL {
+    return httpBase(socketBase(this.options.url));
   }
 
   /** Loads the page before the oldest message seen (returned, not emitted as `message`). */

@@ -5,20 +5,13 @@
  * `error` frame.
  */
 
+import type { FileErrorCode } from "../protocol/frames";
+
 /** A refused upload. */
 export interface FileRefusal {
   status: 400 | 403 | 411 | 413 | 415 | 429;
   /** Stable code: the HTTP body's `error`. */
-  error:
-    | "length_required"
-    | "length_mismatch"
-    | "file_too_large"
-    | "quota_exceeded"
-    | "unsupported_type"
-    | "invalid_file_name"
-    | "invalid_query"
-    | "rate_limited"
-    | "banned";
+  error: FileErrorCode;
   message: string;
   retryAfterMs?: number;
 }

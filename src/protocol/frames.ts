@@ -24,6 +24,53 @@ export interface RoomMessageFrame {
   cid?: string;
 }
 
+/** A file as clients see it; `url` is a signed link, fresh in every frame that carries it. */
+export interface SharedFile {
+  id: string;
+  /** The cleaned file name (see docs/protocol.md, "Files"). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** Media type, e.g. `image/png`. */
+  type: string;
+  /** `/v1/files/:id?exp=…&sig=…`, relative to the service; valid `FILE_URL_TTL_SECONDS`. */
+  url: string;
+}
+
+/** A stored, broadcast file: kept, acked, de-duplicated and paged like a message. */
+export interface FileShareFrame {
+  type: "file_share";
+  id: string;
+  seq: number;
+  room: string;
+  from: UserRef;
+  file: SharedFile;
+  timestamp: number;
+  cid?: string;
+}
+
+/** What history holds: messages and shared files, in one seq order. */
+export type HistoryEntry = RoomMessageFrame | FileShareFrame;
+
+/**
+ * Stable `error` codes of file uploads and downloads (HTTP bodies `{error, message}`;
+ * files sent in a frame are refused with the frame codes instead).
+ */
+export type FileErrorCode =
+  | "length_required"
+  | "length_mismatch"
+  | "file_too_large"
+  | "quota_exceeded"
+  | "unsupported_type"
+  | "invalid_file_name"
+  | "invalid_query"
+  | "rate_limited"
+  | "banned"
+  | "invalid_signature"
+  | "url_expired"
+  | "not_found"
+  | "range_not_satisfiable";
+
 /** First frame on every connection. */
 export interface WelcomeFrame {
   type: "welcome";
@@ -33,7 +80,7 @@ export interface WelcomeFrame {
   /** Latest seq in the room (0 when empty). */
   seq: number;
   presence: UserRef[];
-  history: RoomMessageFrame[];
+  history: HistoryEntry[];
   hasMore: boolean;
   resumed: boolean;
 }
@@ -88,7 +135,7 @@ export interface TypingFrame {
 export interface HistoryFrame {
   type: "history";
   room: string;
-  messages: RoomMessageFrame[];
+  messages: HistoryEntry[];
   hasMore: boolean;
 }
 
@@ -112,6 +159,7 @@ export type ServerFrame =
   | WelcomeFrame
   | RoomJoinedFrame
   | RoomMessageFrame
+  | FileShareFrame
   | AckFrame
   | PresenceFrame
   | PresenceDiffFrame
@@ -212,7 +260,7 @@ export interface ConversationPage {
 /** Body of `GET /v1/rooms/:room/messages`. */
 export interface HistoryPage {
   room: string;
-  messages: RoomMessageFrame[];
+  messages: HistoryEntry[];
   hasMore: boolean;
 }
 

@@ -4,6 +4,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { contentOf } from "../helpers/files";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { useWorkerClients } from "./client-fixture";
 
@@ -39,7 +40,7 @@ describe("the SDK in Node 22", () => {
     const older = await ben.client.loadOlder(2);
     expect(older.messages).toEqual([]); // the welcome already held the whole (short) history
     await ben.client.history({ before: 3 }).then((page) => {
-      expect(page.messages.map((m) => m.content)).toEqual(["old 1", "old 2"]);
+      expect(page.messages.map(contentOf)).toEqual(["old 1", "old 2"]);
     });
 
     ben.client.close();

@@ -14,7 +14,7 @@ const msg = (seq: number): RoomMessageFrame => ({
   content: `m${seq}`,
   timestamp: seq,
 });
-const seqs = (messages: RoomMessageFrame[]) => messages.map((m) => m.seq);
+const seqs = (entries: { seq: number }[]) => entries.map((m) => m.seq);
 const welcome = (over: Partial<WelcomeFrame>): WelcomeFrame => ({
   type: "welcome",
   clientId: "c",

@@ -2,7 +2,8 @@
 // by real `ws` clients over real TCP sockets: what a client written from
 // docs/protocol.md sees.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoomMessageFrame } from "../../src/protocol/frames";
+import type { HistoryEntry } from "../../src/protocol/frames";
+import { contentOf } from "../helpers/files";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { joinRoom, openSocket, RefusedUpgrade, type RunningWorker, startWorker } from "./worker-harness";
 
@@ -72,7 +73,7 @@ describe("a conversation over real sockets", () => {
     const room = freshRoom();
     const alice = await joinRoom(worker, room, await token("alice"));
     let bob = await joinRoom(worker, room, await token("bob"));
-    const seen: RoomMessageFrame[] = [];
+    const seen: HistoryEntry[] = [];
     for (let i = 1; i <= 3; i++) {
       alice.send({ type: "room_message", content: `m${i}`, cid: `c${i}` });
       seen.push(await bob.frames.next("room_message"));
@@ -86,7 +87,7 @@ describe("a conversation over real sockets", () => {
     seen.push(...bob.welcome.history);
     alice.send({ type: "room_message", content: "m8", cid: "c8" });
     seen.push(await bob.frames.next("room_message"));
-    expect(seen.map((m) => m.content)).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
+    expect(seen.map(contentOf)).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
     expect(seen.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     alice.ws.close();
     bob.ws.close();

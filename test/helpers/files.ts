@@ -2,6 +2,7 @@
  * Files for tests: a real (1×1) PNG and binary payloads whose every byte value
  * occurs, so a round trip that mangled encodings would show.
  */
+import type { HistoryEntry, PrivateMessageFrame } from "../../src/protocol/frames";
 
 /** A valid 1×1 transparent PNG. */
 export const PNG_BYTES = Uint8Array.from(
@@ -19,4 +20,13 @@ export function binaryPng(size: number): Uint8Array {
   for (let i = 0; i < size; i++) bytes[i] = (i * 7 + 3) & 0xff;
   bytes.set(PNG_BYTES.subarray(0, 8));
   return bytes;
+}
+
+/**
+ * A history entry as text: a message's content, or `[file <name>]` for a file,
+ * so tests can compare whole histories at a glance.
+ * @example page.messages.map(contentOf) // ["hi", "[file cat.png]"]
+ */
+export function contentOf(entry: HistoryEntry | PrivateMessageFrame): string {
+  return entry.type === "file_share" ? `[file ${entry.file.name}]` : entry.content;
 }
