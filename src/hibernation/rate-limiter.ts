@@ -18,13 +18,15 @@ export class RateLimiter {
   readonly #cache = new Map<string, Bucket>();
   readonly #perMs: number;
 
+  /** `table`: one table per kind of bucket (frames, uploads); a fixed name, never user input. */
   constructor(
     private readonly sql: SqlStorage,
     private readonly capacity: number,
+    private readonly table = "rate_buckets",
   ) {
     this.#perMs = capacity / 60_000;
     sql.exec(
-      "CREATE TABLE IF NOT EXISTS rate_buckets (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)",
+      `CREATE TABLE IF NOT EXISTS ${table} (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)`,
     );
   }
 
@@ -49,7 +51,7 @@ export class RateLimiter {
    */
   prune(now: number): void {
     const cutoff = now - 60_000;
-    this.sql.exec("DELETE FROM rate_buckets WHERE updated_at < ?", cutoff);
+    this.sql.exec(`DELETE FROM ${this.table} WHERE updated_at < ?`, cutoff);
     for (const [userId, bucket] of this.#cache) {
       if (bucket.updatedAt < cutoff) this.#cache.delete(userId);
     }
@@ -60,7 +62,7 @@ export class RateLimiter {
     if (cached) return cached;
     const row = this.sql
       .exec<{ tokens: number; updated_at: number }>(
-        "SELECT tokens, updated_at FROM rate_buckets WHERE user_id = ?",
+        `SELECT tokens, updated_at FROM ${this.table} WHERE user_id = ?`,
         userId,
       )
       .toArray()[0];
@@ -72,7 +74,7 @@ export class RateLimiter {
   #store(userId: string, bucket: Bucket): void {
     this.#cache.set(userId, bucket);
     this.sql.exec(
-      "INSERT INTO rate_buckets (user_id, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+      `INSERT INTO ${this.table} (user_id, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
       userId,
       bucket.tokens,
       bucket.updatedAt,

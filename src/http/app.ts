@@ -6,6 +6,8 @@
 import { Hono } from "hono";
 import { ConfigError } from "../config";
 import { fileRoutes } from "../files/download-route";
+import { FileRefusalError } from "../files/file-refusal";
+import { refusalResponse, roomFileRoutes } from "../files/upload-route";
 import { VERSION } from "../version";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
@@ -18,6 +20,7 @@ export const app = new Hono<{ Bindings: Env }>();
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
 app.route("/v1/rooms", roomsRoutes);
 app.route("/v1/inbox", inboxRoutes);
+app.route("/v1/rooms", roomFileRoutes);
 app.route("/v1/files", fileRoutes);
 app.route("/dev", devRoutes);
 
@@ -25,6 +28,7 @@ app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").b
 
 app.onError((err, c) => {
   if (err instanceof HttpError) return c.json(err.body(), err.status);
+  if (err instanceof FileRefusalError) return refusalResponse(err.refusal);
   if (err instanceof ConfigError) {
     // The operator needs the reason; the client only that the service is misconfigured.
     console.error(`configuration error: ${err.message}`);

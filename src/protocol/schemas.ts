@@ -88,6 +88,18 @@ export function clientFrameSchema(limits: SchemaLimits) {
     z.strictObject(historyFields).refine(eitherBeforeOrAfter, beforeOrAfter),
     z.strictObject({ type: z.literal("join_room"), room: z.string().optional() }),
     z.strictObject({ type: z.literal("leave_room") }),
+    // The seed client's way of sharing a file: base64 inside the frame (so at most
+    // MAX_MESSAGE_BYTES). `fileSize`, `room` and `timestamp` are what it also sends.
+    z.strictObject({
+      type: z.literal("file_share"),
+      fileName: z.string(),
+      fileType: z.string().max(255),
+      fileData: z.string(),
+      fileSize: z.number().int().nonnegative().optional(),
+      room: z.string().optional(),
+      timestamp: z.union([z.number(), z.string()]).optional(),
+      cid: cid.optional(),
+    }),
   ]);
 }
 

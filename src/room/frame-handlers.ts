@@ -3,11 +3,19 @@
  * limit checks). One function per frame type, dispatched by `type`.
  */
 
+import { shareFromFrame } from "../files/room-shares";
 import { errorFrame } from "../hibernation/error-frame";
 import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
-import type { AckFrame, ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
+import type {
+  AckFrame,
+  ErrorFrame,
+  HistoryFrame,
+  RoomJoinedFrame,
+  RoomMessageFrame,
+  TypingFrame,
+} from "../protocol/frames";
 import { type ClientFrame, privateRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import type { RoomDO } from "./room-do";
@@ -28,7 +36,7 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
   const retried = frame.cid !== undefined ? room.store.findByCid(att.user.id, frame.cid) : undefined;
   const stored =
     retried ??
-    room.store.append({ userId: att.user.id, cid: frame.cid }, now, (seq, timestamp) => ({
+    room.append({ userId: att.user.id, cid: frame.cid }, now, (seq, timestamp) => ({
       type: "room_message",
       id: crypto.randomUUID(),
       seq,
@@ -45,7 +53,7 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
     seq: stored.seq,
     timestamp: stored.timestamp,
   } satisfies AckFrame);
-  if (!retried) broadcast(room.sockets(), stored);
+  if (!retried) broadcast(room.sockets(), stored as RoomMessageFrame);
 };
 
 const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {
@@ -70,8 +78,8 @@ const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) 
   sendFrame(ws, await room.inboxOf(att.user.id).sendPrivate(att.user, privateRequest(frame)));
 };
 
-const history: Handler<"history"> = (room, ws, att, frame) => {
-  const page = room.store.page(frame, room.pageSize());
+const history: Handler<"history"> = (room, ws, att, frame, now) => {
+  const page = room.page(frame, now);
   sendFrame(ws, { type: "history", room: att.room, ...page } satisfies HistoryFrame);
 };
 
@@ -96,6 +104,7 @@ export const roomHandlers: RoomHandlers = {
   history,
   join_room: joinRoom,
   leave_room: leaveRoom,
+  file_share: shareFromFrame,
 };
 
 type RoomHandlers = FrameHandlers<RoomDO, ConnectionAttachment, ClientFrame>;

@@ -5,13 +5,22 @@
  * room: its welcome, its presence, and what its frames do.
  */
 
+import {
+  type Admission,
+  RoomFiles,
+  type ShareOutcome,
+  type ShareRequest,
+  type StoredEntry,
+  type UploadAdmission,
+} from "../files/room-files";
+import { admitUpload, shareFile } from "../files/room-shares";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
 import { HibernatingObject } from "../hibernation/hibernating-object";
-import { MessageLog, type MessagePage } from "../hibernation/message-log";
+import { type LogEntry, MessageLog, type MessagePage } from "../hibernation/message-log";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendFrame } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import type { RoomMessageFrame, WelcomeFrame } from "../protocol/frames";
+import type { HistoryEntry, WelcomeFrame } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
 import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
@@ -20,8 +29,9 @@ import { PresenceTag, RoomPresence } from "./room-presence";
 
 /** The Durable Object behind one room. */
 export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame> {
-  readonly store: MessageLog<RoomMessageFrame>;
+  readonly store: MessageLog<StoredEntry>;
   readonly presence: RoomPresence;
+  readonly files: RoomFiles;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema);
@@ -30,6 +40,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
     this.store = new MessageLog(ctx.storage, { limit: this.config.historyLimit });
     this.presence = new RoomPresence(ctx, this.config);
+    this.files = new RoomFiles(ctx, env, this.config);
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -39,7 +50,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     if (!upgrade || room === undefined) return notFoundResponse();
     const url = new URL(req.url);
     const diffs = url.searchParams.get(PRESENCE_DIFF_QUERY.name) === PRESENCE_DIFF_QUERY.value;
-    const history = welcomeHistory(this.store, sinceOf(url), this.config.historyOnJoin);
+    const { history, ...welcome } = welcomeHistory(this.store, sinceOf(url), this.config.historyOnJoin);
     return this.acceptSocket(
       upgrade,
       { room },
@@ -53,15 +64,47 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
           room,
           seq: this.store.seq,
           presence: this.presence.list(),
-          ...history,
+          history: history.map((entry) => this.files.link(entry, now)),
+          ...welcome,
         } satisfies WelcomeFrame);
       },
     );
   }
 
   /** A history page for `GET /v1/rooms/:room/messages` (RPC from the worker). */
-  history(req: HistoryRequest): MessagePage<RoomMessageFrame> {
-    return this.store.page(req, this.pageSize());
+  history(req: HistoryRequest): MessagePage<HistoryEntry> {
+    return this.page(req, Date.now());
+  }
+
+  /** A history page as sent: files carry links signed at `now`. */
+  page(req: HistoryRequest, now: number): MessagePage<HistoryEntry> {
+    const page = this.store.page(req, this.pageSize());
+    return { messages: page.messages.map((entry) => this.files.link(entry, now)), hasMore: page.hasMore };
+  }
+
+  /**
+   * Stores the next entry of the history; when that trims the oldest entries, the
+   * R2 objects of trimmed files are deleted (a file lives as long as its message).
+   */
+  append<T extends StoredEntry>(
+    entry: LogEntry,
+    now: number,
+    build: (seq: number, timestamp: number) => T,
+  ): T {
+    // The log stores whatever `build` returns: the entry is the T it built.
+    const stored = this.store.append(entry, now, build) as T;
+    this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
+    return stored;
+  }
+
+  /** RPC from the worker before an upload streams: `cid` retry, quota, upload rate. */
+  admitUpload(req: UploadAdmission): Admission {
+    return admitUpload(this, req, Date.now());
+  }
+
+  /** RPC from the worker once an upload is in R2: stores and broadcasts its `file_share`. */
+  shareFile(req: ShareRequest): ShareOutcome {
+    return shareFile(this, req, Date.now());
   }
 
   protected override readonly handlers = roomHandlers;
@@ -79,6 +122,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   /** Sends the batched presence changes, the sweep's departures included. */
   protected override onAlarm(now: number): undefined {
     this.presence.flush(now);
+    this.files.prune(now);
     return undefined;
   }
 }

@@ -1,0 +1,190 @@
+/**
+ * How a room takes a file in, by either road: an HTTP upload (the worker asks
+ * {@link admitUpload} before streaming, then {@link shareFile} once the bytes are
+ * in R2) or the seed's base64 `file_share` frame ({@link shareFromFrame}). Both
+ * end the same way: stored under the next seq with its `cid`, acked, and
+ * broadcast with a freshly signed link, like a message.
+ */
+import { errorFrame } from "../hibernation/error-frame";
+import { broadcast, sendFrame } from "../hibernation/sockets";
+import { ErrorCode } from "../protocol/codes";
+import type { AckFrame, FileShareFrame } from "../protocol/frames";
+import type { ClientFrameOf } from "../protocol/schemas";
+import type { ConnectionAttachment } from "../room/attachment";
+import type { RoomDO } from "../room/room-do";
+import { sanitizeFileName } from "./file-name";
+import type { FileRefusal } from "./file-refusal";
+import { headMatchesType, mediaType, SNIFF_BYTES } from "./file-types";
+import type { Admission, ShareOutcome, ShareRequest, StoredFile, UploadAdmission } from "./room-files";
+
+/** A kept `file_share` for this user's `cid` (a retry), or the refusal when the cid names a message. */
+function retryOf(
+  room: RoomDO,
+  userId: string,
+  cid: string | undefined,
+  now: number,
+): Exclude<Admission, { kind: "admitted" }> | undefined {
+  if (cid === undefined) return undefined;
+  const kept = room.store.findByCid(userId, cid);
+  if (kept === undefined) return undefined;
+  if (kept.type === "file_share") return { kind: "retry", result: room.files.linkShare(kept, now) };
+  return {
+    kind: "refused",
+    refusal: { status: 400, error: "invalid_query", message: "this cid was already used for a message" },
+  };
+}
+
+/**
+ * Before an upload streams: a retried `cid`, the room's quota, the user's upload
+ * rate (in that order; only an upload that passes the first two takes a token).
+ */
+export function admitUpload(room: RoomDO, req: UploadAdmission, now: number): Admission {
+  const retry = retryOf(room, req.user.id, req.cid, now);
+  if (retry) return retry;
+  const refusal = room.files.quotaRefusal(req.size) ?? room.files.rateRefusal(req.user.id, now);
+  return refusal ? { kind: "refused", refusal } : { kind: "admitted" };
+}
+
+/**
+ * Once the bytes are in R2: stores and broadcasts the `file_share`. The `cid` and
+ * the quota are checked again, since other uploads ran while this one streamed;
+ * on a refusal the worker deletes the object.
+ */
+export function shareFile(room: RoomDO, req: ShareRequest, now: number, ackTo?: WebSocket): ShareOutcome {
+  const retry = retryOf(room, req.user.id, req.cid, now);
+  if (retry) return retry;
+  const refusal = room.files.quotaRefusal(req.file.size);
+  if (refusal) return { kind: "refused", refusal };
+  const frame = store(room, req, now);
+  // As for messages: the sender's ack comes before its own copy of the broadcast.
+  if (ackTo) ack(ackTo, frame, req.cid);
+  broadcast(room.sockets(), frame);
+  return { kind: "shared", result: frame };
+}
+
+/** Stores the share (the file row and the message together); returns it as sent. */
+function store(room: RoomDO, { room: roomName, user, file, cid }: ShareRequest, now: number): FileShareFrame {
+  // The row first: if the message cannot be stored, the row is undone and the
+  // caller deletes the object; a message is never stored without its row.
+  room.files.record(file, room.store.seq + 1);
+  let stored: ReturnType<typeof room.append>;
+  try {
+    stored = room.append({ userId: user.id, cid }, now, (seq, timestamp) => ({
+      type: "file_share",
+      id: crypto.randomUUID(),
+      seq,
+      room: roomName,
+      from: user,
+      file,
+      timestamp,
+      ...(cid !== undefined ? { cid } : {}),
+    }));
+  } catch (err) {
+    room.files.unrecord(file.id);
+    throw err;
+  }
+  return room.files.link(stored, now) as FileShareFrame;
+}
+
+// Standard base64 with padding; the seed sends no `data:` prefix.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The bytes of a base64 string, or undefined when it is not strict base64. */
+function decodeBase64(data: string): Uint8Array | undefined {
+  if (!BASE64.test(data)) return undefined;
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Why a frame's file is refused, as the frame error it becomes. */
+type FrameRefusal = { code: ErrorCode; message: string; retryAfterMs?: number };
+
+function checkFrame(
+  room: RoomDO,
+  att: ConnectionAttachment,
+  frame: ClientFrameOf<"file_share">,
+): FrameRefusal | { bytes: Uint8Array; type: string } {
+  const invalid = (message: string): FrameRefusal => ({ code: ErrorCode.InvalidMessage, message });
+  if (frame.room !== undefined && frame.room !== att.room) {
+    return invalid("room does not match this connection's room");
+  }
+  if (frame.fileData.startsWith("data:")) return invalid("fileData is base64 without a data: prefix");
+  const bytes = decodeBase64(frame.fileData);
+  if (bytes === undefined) return invalid("fileData is not valid base64");
+  if (frame.fileSize !== undefined && frame.fileSize !== bytes.length) {
+    return invalid(`fileSize says ${frame.fileSize} bytes but fileData holds ${bytes.length}`);
+  }
+  if (frame.timestamp !== undefined && !Number.isFinite(new Date(frame.timestamp).getTime())) {
+    return invalid("timestamp is not a time (the room assigns its own anyway)");
+  }
+  if (bytes.length > room.config.maxFileBytes) {
+    return { code: ErrorCode.TooLarge, message: `files are limited to ${room.config.maxFileBytes} bytes` };
+  }
+  const type = mediaType(frame.fileType);
+  if (!room.config.allowedFileTypes.includes(type)) {
+    return invalid(`unsupported file type; allowed: ${room.config.allowedFileTypes.join(", ")}`);
+  }
+  if (!headMatchesType(type, bytes.subarray(0, SNIFF_BYTES), bytes.length <= SNIFF_BYTES)) {
+    return invalid(`the file's first bytes are not ${type}`);
+  }
+  return { bytes, type };
+}
+
+/** A room-level refusal of an upload, as a frame error. */
+function frameRefusal(refusal: FileRefusal): FrameRefusal {
+  if (refusal.error === "rate_limited") {
+    return { code: ErrorCode.RateLimited, message: refusal.message, retryAfterMs: refusal.retryAfterMs };
+  }
+  if (refusal.status === 413) return { code: ErrorCode.TooLarge, message: refusal.message };
+  return { code: ErrorCode.InvalidMessage, message: refusal.message };
+}
+
+function ack(ws: WebSocket, share: { id: string; seq: number; timestamp: number }, cid?: string): void {
+  sendFrame(ws, {
+    type: "ack",
+    ...(cid !== undefined ? { cid } : {}),
+    id: share.id,
+    seq: share.seq,
+    timestamp: share.timestamp,
+  } satisfies AckFrame);
+}
+
+/**
+ * The seed's in-frame `file_share {fileName, fileType, fileData, …}`: checked like
+ * an upload (type and first bytes, quota, upload rate, `cid` retries), stored in
+ * R2, then acked and broadcast. Refusals are `error` frames with the `cid` as `ref`.
+ */
+export async function shareFromFrame(
+  room: RoomDO,
+  ws: WebSocket,
+  att: ConnectionAttachment,
+  frame: ClientFrameOf<"file_share">,
+  now: number,
+): Promise<void> {
+  const refuse = (r: FrameRefusal) =>
+    sendFrame(ws, errorFrame(r.code, r.message, { ref: frame.cid, retryAfterMs: r.retryAfterMs }));
+  const checked = checkFrame(room, att, frame);
+  if ("code" in checked) return refuse(checked);
+  const admission = admitUpload(
+    room,
+    { room: att.room, user: att.user, cid: frame.cid, size: checked.bytes.length },
+    now,
+  );
+  if (admission.kind === "retry") return ack(ws, admission.result, frame.cid);
+  if (admission.kind === "refused") return refuse(frameRefusal(admission.refusal));
+  const file: StoredFile = {
+    id: crypto.randomUUID(),
+    name: sanitizeFileName(frame.fileName, checked.type),
+    size: checked.bytes.length,
+    type: checked.type,
+  };
+  await room.files.put(file, checked.bytes, { room: att.room, from: att.user.id });
+  // Other frames ran during the write: check the cid and the quota again.
+  const outcome = shareFile(room, { room: att.room, user: att.user, cid: frame.cid, file }, Date.now(), ws);
+  if (outcome.kind === "shared") return;
+  await room.files.discard(file.id);
+  if (outcome.kind === "retry") return ack(ws, outcome.result, frame.cid);
+  refuse(frameRefusal(outcome.refusal));
+}

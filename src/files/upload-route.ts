@@ -1,0 +1,91 @@
+/**
+ * `POST /v1/rooms/:room/files`: authenticates like every room request, checks the
+ * headers, asks the room to admit the upload (bans, upload rate, quota, `cid`
+ * retries), streams the body into R2, then has the room store and broadcast the
+ * `file_share`.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { bearerToken } from "../auth/transport";
+import { readConfig } from "../config";
+import { isOriginAllowed } from "../http/origin";
+import { checkRoomAccess } from "../http/room-access";
+import type { FileShareFrame } from "../protocol/frames";
+import { deleteFiles, storeFileStream } from "./file-objects";
+import type { FileRefusal } from "./file-refusal";
+import { fileLinkSigner } from "./signed-url";
+import { FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
+
+/** `POST /v1/rooms/:room/files` (mounted beside the other room routes). */
+export const roomFileRoutes = new Hono<{ Bindings: Env }>();
+
+// Pages on the allowed origins may upload from the browser; bearer tokens are
+// not cookies, so credentials mode stays off.
+roomFileRoutes.use(
+  "/:room/files",
+  cors({
+    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
+    allowMethods: ["POST"],
+    allowHeaders: ["Authorization", "Content-Type", FILE_NAME_HEADER],
+    maxAge: 600,
+  }),
+);
+
+// A refusal answered before the body was read: tell the sender to stop rather
+// than leave its bytes in flight (the runtime would otherwise log a broken pipe).
+roomFileRoutes.post("/:room/files", async (c, next) => {
+  try {
+    await next();
+  } finally {
+    if (!c.req.raw.bodyUsed) await c.req.raw.body?.cancel().catch(() => {});
+  }
+});
+
+roomFileRoutes.post("/:room/files", async (c) => {
+  const req = c.req.raw;
+  const room = c.req.param("room");
+  const identity = await checkRoomAccess(req, c.env, room, bearerToken(req));
+  const upload = readUploadRequest(req, readConfig(c.env));
+  // Misconfiguration (no link secret) answers 503 before anything is stored.
+  fileLinkSigner(c.env);
+  const user = { id: identity.id, name: identity.name };
+  const stub = c.env.ROOM.getByName(room);
+  const admission = await stub.admitUpload({ room, user, cid: upload.cid, size: upload.length });
+  if (admission.kind === "refused") return refusalResponse(admission.refusal);
+  if (admission.kind === "retry") return c.json(admission.result satisfies FileShareFrame, 200);
+  const id = crypto.randomUUID();
+  await storeFileStream(c.env.FILES, id, req.body, upload, {
+    name: upload.name,
+    type: upload.type,
+    room,
+    from: user.id,
+  });
+  const shared = await stub.shareFile({
+    room,
+    user,
+    cid: upload.cid,
+    file: { id, name: upload.name, size: upload.length, type: upload.type },
+  });
+  if (shared.kind !== "shared") {
+    // Refused after the bytes arrived (a parallel upload took the quota, or the
+    // same cid won the race): the object must not outlive the refusal.
+    await deleteFiles(c.env.FILES, [id]);
+    if (shared.kind === "retry") return c.json(shared.result satisfies FileShareFrame, 200);
+    return refusalResponse(shared.refusal);
+  }
+  return c.json(shared.result satisfies FileShareFrame, 201);
+});
+
+/**
+ * The HTTP answer to a refused upload: `{error, message}` with its status, and
+ * `Retry-After` (seconds) plus `retryAfterMs` for rate limits.
+ */
+export function refusalResponse(refusal: FileRefusal): Response {
+  const { status, error, message, retryAfterMs } = refusal;
+  const headers: Record<string, string> = {};
+  if (retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(retryAfterMs / 1000));
+  return Response.json(
+    { error, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+    { status, headers },
+  );
+}
