@@ -31,15 +31,43 @@ roomFileRoutes.use(
   }),
 );
 
-// A refusal answered before the body was read: tell the sender to stop rather
-// than leave its bytes in flight (the runtime would otherwise log a broken pipe).
+// A refusal answered before the body was read (a quota, a rate limit, a type, a
+// retried cid): over HTTP/1.1 a client that is still sending when the server
+// answers and closes sees a reset, not the answer. So a body of acceptable
+// declared size is read to its end and dropped (streamed: nothing is held); a
+// body that is missing its length or declares too much is cut off instead.
 roomFileRoutes.post("/:room/files", async (c, next) => {
   try {
     await next();
   } finally {
-    if (!c.req.raw.bodyUsed) await c.req.raw.body?.cancel().catch(() => {});
+    const body = c.req.raw.bodyUsed ? null : c.req.raw.body;
+    if (body) await discard(body, c.req.header("Content-Length"), readConfig(c.env).maxFileBytes);
   }
 });
+
+async function discard(
+  body: ReadableStream<Uint8Array>,
+  length: string | undefined,
+  max: number,
+): Promise<void> {
+  const declared =
+    length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : Number.POSITIVE_INFINITY;
+  try {
+    if (declared <= max) {
+      let seen = 0;
+      const reader = body.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        seen += chunk.value.byteLength;
+        // A body longer than it said is cut off here too.
+        if (seen > declared) return await reader.cancel();
+      }
+    } else {
+      await body.cancel();
+    }
+  } catch {
+    // The client went away: nothing left to drop.
+  }
+}
 
 roomFileRoutes.post("/:room/files", async (c) => {
   const req = c.req.raw;
