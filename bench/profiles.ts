@@ -23,6 +23,8 @@ export interface Profile {
   sweep: { sizes: number[]; messagesPerSecond: number; durationMs: number };
   /** (e) one sender flat out, `window` messages unanswered at a time. */
   persist: { window: number; durationMs: number };
+  /** (g) uploads: `clients` users each upload `rounds` files of `bytes`, all at once. */
+  upload: { clients: number; rounds: number; bytes: number };
 }
 
 export const PROFILES: Record<Profile["name"], Profile> = {
@@ -33,6 +35,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     light: { clients: 50, senders: 10, perSenderPerSecond: 1, durationMs: 8000 },
     sweep: { sizes: [10, 100, 500], messagesPerSecond: 20, durationMs: 4000 },
     persist: { window: 32, durationMs: 4000 },
+    upload: { clients: 20, rounds: 3, bytes: 1024 * 1024 },
   },
   full: {
     name: "full",
@@ -42,5 +45,6 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     light: { clients: 50, senders: 10, perSenderPerSecond: 1, durationMs: 30_000 },
     sweep: { sizes: [10, 100, 500, 1000], messagesPerSecond: 20, durationMs: 10_000 },
     persist: { window: 32, durationMs: 10_000 },
+    upload: { clients: 20, rounds: 10, bytes: 1024 * 1024 },
   },
 };

@@ -1,6 +1,7 @@
 /** The shape of bench/results/*.json. */
 import type { TrafficResult } from "./scenarios/context";
 import type { StormResult } from "./scenarios/storm";
+import type { UploadBenchResult } from "./scenarios/upload";
 import type { TargetName } from "./targets/target";
 
 export type RoomTraffic = TrafficResult & { connectFailures: number };
@@ -21,6 +22,8 @@ export interface TargetResults {
   persistWithStorageWrite?: RoomTraffic;
   /** Roomcast only: the storm with every client the same user (no user_joined fan-out). */
   stormOneUser?: StormResult;
+  /** Roomcast only: (g) uploads, and the streaming memory check. */
+  upload?: UploadBenchResult;
   /** Set when the target failed to start or a scenario threw. */
   error?: string;
   seconds: number;

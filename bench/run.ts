@@ -21,13 +21,14 @@ import type { RunResults, TargetResults } from "./results-types";
 import type { Ctx } from "./scenarios/context";
 import { stormScenario } from "./scenarios/storm";
 import { fanoutScenario, lightScenario, persistScenario, sweepScenario } from "./scenarios/traffic-scenarios";
+import { uploadScenario } from "./scenarios/upload";
 import { killAllGroups } from "./targets/proc";
 import type { Target, TargetName } from "./targets/target";
 import { startWranglerTarget, type Via } from "./targets/wrangler-target";
 import { startWsTarget } from "./targets/ws-target";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["storm", "fanout", "light", "sweep", "persist"] as const;
+const SCENARIOS = ["storm", "fanout", "light", "sweep", "persist", "upload"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 /**
@@ -40,6 +41,8 @@ export const ROOMCAST_BENCH_VARS: Record<string, string> = {
   // Makes the room log one line per construction (wake-up), counted in scenario (f).
   LOG_ROOM_WAKEUPS: "true",
   IDLE_TIMEOUT_MS: "3600000",
+  // The upload scenario sends more files per user than a chat should allow.
+  UPLOADS_PER_MINUTE: "100000",
 };
 
 const { values } = parseArgs({
@@ -160,6 +163,14 @@ function unitsFor(name: TargetName): Unit[] {
       r.persist = await persistScenario(ctx, profile);
     },
   });
+  if (name === "roomcast") {
+    units.push({
+      scenario: "upload",
+      run: async (ctx, r) => {
+        r.upload = await uploadScenario(ctx, profile);
+      },
+    });
+  }
   return units.filter((u) => only.has(u.scenario));
 }
 

@@ -5,7 +5,7 @@
  * every child with it; {@link killAllGroups} is the last-resort cleanup on exit.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { sleep } from "../load/clock";
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
@@ -213,4 +213,20 @@ export function machineBusySeconds(): number {
     ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) /
     TICKS_PER_SECOND
   );
+}
+
+/**
+ * Resets the peak resident size (VmHWM) of `pid` to its current RSS, so a later
+ * {@link readPeakKiB} shows the highest point since (Linux: `echo 5 >
+ * /proc/<pid>/clear_refs`; needs the same user as the process).
+ */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
+
+/** Current and peak resident size of `pid` (KiB) since start or the last {@link resetPeak}. */
+export function readPeakKiB(pid: number): { rssKiB: number; peakKiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rssKiB: field("VmRSS"), peakKiB: field("VmHWM") };
 }
