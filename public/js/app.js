@@ -1,6 +1,7 @@
 // The Roomcast demo: sign in, join a room, chat. Plain ES modules on top of
 // the bundled SDK (public/vendor/, built from src/client by `npm run build:client`).
 import { newCid, RoomcastClient } from "../vendor/roomcast-client.js";
+import { wireAttachments } from "./attachments.js";
 import { renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
 import { byId } from "./dom.js";
 import { MessageList } from "./message-list.js";
@@ -132,6 +133,7 @@ function joinRoom(room) {
     });
   });
   c.on("message", (m) => messages.addDelivered(m, !inWelcome));
+  c.on("file", (f) => messages.addDelivered(f, !inWelcome, c.fileUrl(f.file)));
   c.on("presence", (users) => renderPresence(byId("presence"), byId("people-count"), users, c.user));
   c.on("typing", (users) => {
     byId("typing").textContent = typingText(users);
@@ -185,6 +187,37 @@ function sendMessage(content) {
   );
 }
 
+/** Uploads each file with a progress bar; refusals (too large, wrong type) say why. */
+function sendFiles(files) {
+  const c = client;
+  if (!c) return;
+  for (const file of files) {
+    const cid = newCid();
+    messages.addPendingFile(cid, file.name || "file", file.size, Date.now());
+    // A file the browser could not type (no extension) goes as bytes; the server decides.
+    c.sendFile(file, {
+      cid,
+      type: file.type || "application/octet-stream",
+      onProgress: (p) => messages.progress(cid, p.loaded, p.total),
+    }).then(
+      (share) => messages.fileStored(cid, share, c.fileUrl(share.file)),
+      (err) => {
+        if (c !== client) return;
+        messages.failed(cid, describeError(err), () => sendFiles([file]));
+        toasts.show(describeError(err));
+      },
+    );
+  }
+}
+
+wireAttachments({
+  button: byId("attach"),
+  input: byId("file-input"),
+  dropZone: byId("conversation"),
+  textarea: byId("composer-input"),
+  onFiles: sendFiles,
+});
+
 wireComposer({
   form: byId("composer"),
   input: byId("composer-input"),
@@ -203,7 +236,7 @@ olderButton.addEventListener("click", async () => {
   try {
     const page = await c.loadOlder(50);
     if (c !== client) return;
-    messages.prependOlder(page.messages);
+    messages.prependOlder(page.messages, (file) => c.fileUrl(file));
     olderButton.hidden = !page.hasMore;
   } catch (err) {
     toasts.show(describeError(err));

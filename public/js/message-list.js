@@ -1,6 +1,8 @@
-// The message list: delivered messages in seq order, then this tab's own
-// messages still waiting for their ack (pending), each rendered as text only.
+// The message list: delivered messages and shared files in seq order, then this
+// tab's own messages and uploads still waiting for their ack (pending). Text is
+// rendered as text only; files through file-view.js.
 import { avatar, el } from "./dom.js";
+import { fileView, uploadView } from "./file-view.js";
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -31,14 +33,17 @@ export class MessageList {
   }
 
   /**
-   * A delivered message (exactly once, in seq order, from the SDK's `message` event).
-   * @param {{ id: string, seq: number, from: { id: string, name: string }, content: string, timestamp: number, cid?: string }} m
+   * A delivered message or shared file (exactly once, in seq order, from the SDK's
+   * `message` and `file` events).
+   * @param {{ id: string, seq: number, from: { id: string, name: string }, content?: string, file?: { name: string, size: number, type: string }, timestamp: number, cid?: string }} m
    * @param {boolean} live  false for history delivered with a welcome
+   * @param {string} [url]  the file's link, for a shared file
    */
-  addDelivered(m, live) {
+  addDelivered(m, live, url) {
     const stick = this.#nearBottom();
     const pending = m.cid ? this.#byCid(m.cid) : undefined;
-    const li = pending ?? this.#render(m.from, m.content, m.timestamp);
+    const li = pending ?? this.#render(m.from, this.#content(m, url), m.timestamp);
+    if (pending && m.file && url) this.#showFile(pending, m.file, url);
     this.#confirm(li, m.seq, m.timestamp);
     li.dataset.cid = m.cid ?? "";
     // Delivered messages go before this tab's pending ones, which are always last.
@@ -46,7 +51,9 @@ export class MessageList {
     if (!pending || (firstPending && firstPending !== li)) this.list.insertBefore(li, firstPending);
     this.#regroupAround(li);
     this.empty.hidden = true;
-    if (live && m.from.id !== this.me?.id) this.#announce(`${m.from.name}: ${m.content}`);
+    if (live && m.from.id !== this.me?.id) {
+      this.#announce(m.file ? `${m.from.name} shared ${m.file.name}` : `${m.from.name}: ${m.content}`);
+    }
     if (stick || m.from.id === this.me?.id) this.scrollToEnd();
   }
 
@@ -61,6 +68,35 @@ export class MessageList {
     this.#regroupAround(li);
     this.empty.hidden = true;
     this.scrollToEnd();
+  }
+
+  /** A file this tab is uploading, shown at once with a progress bar. */
+  addPendingFile(cid, name, size, now) {
+    if (!this.me) return;
+    const li = this.#render(this.me, uploadView(name, size), now);
+    li.classList.add("pending");
+    li.dataset.cid = cid;
+    this.#setState(li, "Uploading…");
+    this.list.append(li);
+    this.#regroupAround(li);
+    this.empty.hidden = true;
+    this.scrollToEnd();
+  }
+
+  /** Upload progress of `cid`. */
+  progress(cid, loaded, total) {
+    const bar = this.#byCid(cid)?.querySelector("progress");
+    if (!bar) return;
+    bar.max = Math.max(total, 1);
+    bar.value = loaded;
+  }
+
+  /** The upload of `cid` was stored (its answer may come before or after the broadcast). */
+  fileStored(cid, share, url) {
+    const li = this.#byCid(cid);
+    if (!li?.classList.contains("pending")) return;
+    this.#showFile(li, share.file, url);
+    this.acked(cid, share.seq, share.timestamp);
   }
 
   /** The ack for `cid` arrived. */
@@ -87,13 +123,17 @@ export class MessageList {
     this.#setState(li, `Not sent: ${reason} `, button);
   }
 
-  /** Older messages (a history page), added above the rest without moving the view. */
-  prependOlder(messages) {
+  /**
+   * Older messages and files (a history page), added above the rest without moving the view.
+   * @param {any[]} messages
+   * @param {(file: { url: string }) => string} urlOf  a file's absolute link
+   */
+  prependOlder(messages, urlOf) {
     const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
     const first = this.list.firstElementChild;
     for (const m of messages) {
       if (this.list.querySelector(`[data-seq="${m.seq}"]`)) continue;
-      const li = this.#render(m.from, m.content, m.timestamp);
+      const li = this.#render(m.from, this.#content(m, m.file ? urlOf(m.file) : undefined), m.timestamp);
       this.#confirm(li, m.seq, m.timestamp);
       this.list.insertBefore(li, first);
       this.#regroupAround(li);
@@ -107,6 +147,18 @@ export class MessageList {
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
+  /** What a message shows: its text, or its file. */
+  #content(m, url) {
+    return m.file && url ? fileView(m.file, url) : (m.content ?? "");
+  }
+
+  /** Replaces an upload's progress view with the stored file (once). */
+  #showFile(li, file, url) {
+    const view = li.querySelector(".file.uploading");
+    if (view) view.replaceWith(fileView(file, url));
+  }
+
+  /** @param {string | HTMLElement} content  text (rendered as text) or a file view */
   #render(from, content, timestamp) {
     const own = from.id === this.me?.id;
     const time = el("time", {
@@ -114,7 +166,10 @@ export class MessageList {
       attrs: { datetime: new Date(timestamp).toISOString(), title: dateFormat.format(timestamp) },
     });
     const meta = el("div", { className: "meta" }, el("span", { className: "author", text: from.name }), time);
-    const bubble = el("div", { className: "bubble", text: content, attrs: { dir: "auto" } });
+    const bubble =
+      typeof content === "string"
+        ? el("div", { className: "bubble", text: content, attrs: { dir: "auto" } })
+        : content;
     const body = el("div", { className: "body" }, meta, bubble);
     const li = el("li", { className: own ? "msg own" : "msg" }, avatar(from), body);
     li.dataset.author = from.id;

@@ -8,7 +8,7 @@ export function describeError(err) {
   switch (err?.code) {
     case "rate_limited": {
       const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000));
-      return `You're sending messages too fast. Try again in ${seconds} s.`;
+      return `You're sending too fast. Try again in ${seconds} s.`;
     }
     case "too_large":
       return "That message is too large to send.";
@@ -16,6 +16,14 @@ export function describeError(err) {
       return `The server refused that message: ${err.message}`;
     case "forbidden":
       return "You are not allowed to do that here.";
+    case "file_too_large":
+      return `That file is too large to share. ${err.message}.`;
+    case "unsupported_type":
+      return `That kind of file can't be shared here. ${err.message}.`;
+    case "quota_exceeded":
+      return "This room has no space left for files.";
+    case "upload_failed":
+      return "The upload did not reach the server. Try again.";
     case "closed":
       return "Not connected to the room.";
     default:

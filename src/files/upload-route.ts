@@ -31,11 +31,12 @@ roomFileRoutes.use(
   }),
 );
 
-// A refusal answered before the body was read (a quota, a rate limit, a type, a
-// retried cid): over HTTP/1.1 a client that is still sending when the server
-// answers and closes sees a reset, not the answer. So a body of acceptable
-// declared size is read to its end and dropped (streamed: nothing is held); a
-// body that is missing its length or declares too much is cut off instead.
+// A refusal answered before the body was read (too large, a type, a quota, a
+// rate limit, a retried cid): over HTTP/1.1 a client that is still sending when
+// the server answers and closes sees a reset, not the answer (browsers report a
+// network error). So a body that declares up to twice `MAX_FILE_BYTES` is read to
+// its end and dropped (streamed: nothing is held), and its sender reads why; a
+// body with no length, or a larger one, is cut off at once.
 roomFileRoutes.post("/:room/files", async (c, next) => {
   try {
     await next();
@@ -53,7 +54,7 @@ async function discard(
   const declared =
     length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : Number.POSITIVE_INFINITY;
   try {
-    if (declared <= max) {
+    if (declared <= 2 * max) {
       let seen = 0;
       const reader = body.getReader();
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {

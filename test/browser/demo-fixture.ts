@@ -18,15 +18,16 @@ export interface Demo {
 }
 
 /**
- * Starts `wrangler dev` and Chromium before the file's tests and stops them after.
+ * Starts `wrangler dev` (with optional test-only var overrides) and Chromium
+ * before the file's tests and stops them after.
  * @example const demo = useDemo(); const alice = await demo.join("general", "Alice");
  */
-export function useDemo(): Demo {
+export function useDemo(vars: Record<string, string> = {}): Demo {
   let server: DevServer | undefined;
   let browser: Browser | undefined;
   const users: ChatUser[] = [];
   beforeAll(async () => {
-    [server, browser] = await Promise.all([DevServer.start(), launchChromium()]);
+    [server, browser] = await Promise.all([DevServer.start(vars), launchChromium()]);
   });
   afterAll(async () => {
     for (const user of users) await user.context.close().catch(() => {});

@@ -33,17 +33,19 @@ export class DevServer {
   private constructor(
     readonly port: number,
     readonly persistDir: string,
+    /** Test-only var overrides (`--var`), kept across restarts. */
+    readonly vars: Record<string, string> = {},
   ) {}
 
-  /** Starts a server on a free port with fresh, empty state. */
-  static async start(): Promise<DevServer> {
+  /** Starts a server on a free port with fresh, empty state (and optional var overrides). */
+  static async start(vars: Record<string, string> = {}): Promise<DevServer> {
     const persistDir = fs.mkdtempSync(path.join(os.tmpdir(), "roomcast-dev-"));
     // workerd binds a few ports of its own; when another wrangler or test harness
     // starting at the same moment takes one first, startup fails with "Address
     // already in use". That is a race between processes, not a bug here: try once
     // more on a new port.
     for (let attempt = 1; ; attempt++) {
-      const server = new DevServer(await freePort(), persistDir);
+      const server = new DevServer(await freePort(), persistDir, vars);
       try {
         await server.start();
         return server;
@@ -72,6 +74,7 @@ export class DevServer {
     if (this.#child) throw new Error("already running");
     const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(this.port)];
     args.push("--persist-to", this.persistDir, "--show-interactive-dev-session=false");
+    for (const [name, value] of Object.entries(this.vars)) args.push("--var", `${name}:${value}`);
     const child = spawn(process.execPath, args, {
       detached: true, // its own process group, so stop() reaches workerd too
       stdio: ["ignore", "pipe", "pipe"],
