@@ -122,11 +122,6 @@ export class RoomFiles {
     return deleteFiles(this.env.FILES, [fileId]);
   }
 
-  /** Undoes {@link record} for a message that was not stored after all. */
-  unrecord(fileId: string): void {
-    this.ctx.storage.sql.exec("DELETE FROM files WHERE id = ?", fileId);
-  }
-
   /**
    * The history now starts at `oldestKept`: deletes the objects of files whose
    * messages were trimmed. Rows go only once R2 has deleted the objects, so a

@@ -64,12 +64,10 @@ export function shareFile(room: RoomDO, req: ShareRequest, now: number, ackTo?: 
 
 /** Stores the share (the file row and the message together); returns it as sent. */
 function store(room: RoomDO, { room: roomName, user, file, cid }: ShareRequest, now: number): FileShareFrame {
-  // The row first: if the message cannot be stored, the row is undone and the
-  // caller deletes the object; a message is never stored without its row.
-  room.files.record(file, room.store.seq + 1);
-  let stored: ReturnType<typeof room.append>;
-  try {
-    stored = room.append({ userId: user.id, cid }, now, (seq, timestamp) => ({
+  const stored = room.append(
+    { userId: user.id, cid },
+    now,
+    (seq, timestamp) => ({
       type: "file_share",
       id: crypto.randomUUID(),
       seq,
@@ -78,12 +76,11 @@ function store(room: RoomDO, { room: roomName, user, file, cid }: ShareRequest, 
       file,
       timestamp,
       ...(cid !== undefined ? { cid } : {}),
-    }));
-  } catch (err) {
-    room.files.unrecord(file.id);
-    throw err;
-  }
-  return room.files.link(stored, now) as FileShareFrame;
+    }),
+    // The file's row in the same transaction: a message is never stored without it.
+    (seq) => room.files.record(file, seq),
+  );
+  return room.files.linkShare(stored, now);
 }
 
 // Standard base64 with padding; the seed sends no `data:` prefix.

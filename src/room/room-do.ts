@@ -83,16 +83,18 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   }
 
   /**
-   * Stores the next entry of the history; when that trims the oldest entries, the
-   * R2 objects of trimmed files are deleted (a file lives as long as its message).
+   * Stores the next entry of the history (`extra` runs in the same transaction);
+   * when that trims the oldest entries, the R2 objects of trimmed files are
+   * deleted (a file lives as long as its message).
    */
   append<T extends StoredEntry>(
     entry: LogEntry,
     now: number,
     build: (seq: number, timestamp: number) => T,
+    extra?: (seq: number) => void,
   ): T {
     // The log stores whatever `build` returns: the entry is the T it built.
-    const stored = this.store.append(entry, now, build) as T;
+    const stored = this.store.append(entry, now, build, extra) as T;
     this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
     return stored;
   }
