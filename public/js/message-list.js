@@ -59,24 +59,21 @@ export class MessageList {
 
   /** A message this tab just sent, shown at once as pending. */
   addPending(cid, content, now) {
-    if (!this.me) return;
-    const li = this.#render(this.me, content, now);
-    li.classList.add("pending");
-    li.dataset.cid = cid;
-    this.#setState(li, "Sending…");
-    this.list.append(li);
-    this.#regroupAround(li);
-    this.empty.hidden = true;
-    this.scrollToEnd();
+    this.#appendPending(cid, content, now, "Sending…");
   }
 
   /** A file this tab is uploading, shown at once with a progress bar. */
   addPendingFile(cid, name, size, now) {
+    this.#appendPending(cid, uploadView(name, size), now, "Uploading…");
+  }
+
+  /** Appends this tab's own entry, marked pending until its ack. */
+  #appendPending(cid, content, now, state) {
     if (!this.me) return;
-    const li = this.#render(this.me, uploadView(name, size), now);
+    const li = this.#render(this.me, content, now);
     li.classList.add("pending");
     li.dataset.cid = cid;
-    this.#setState(li, "Uploading…");
+    this.#setState(li, state);
     this.list.append(li);
     this.#regroupAround(li);
     this.empty.hidden = true;
