@@ -3,8 +3,9 @@
 import { newCid, RoomcastClient } from "../vendor/roomcast-client.js";
 import { wireAttachments } from "./attachments.js";
 import { renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
+import { DirectMessages } from "./direct-messages.js";
 import { byId } from "./dom.js";
-import { MessageList } from "./message-list.js";
+import { MessageList, sendTracked } from "./message-list.js";
 import { renderPresence, typingText } from "./people.js";
 import { DEFAULT_ROOM, rememberRoom, roomFromUrl, roomNameProblem, setRoomInUrl } from "./rooms.js";
 import {
@@ -36,6 +37,7 @@ const status = new StatusView(
   { retryNow: () => client?.reconnectNow(), reconnect: () => client?.connect().catch(() => {}) },
 );
 const olderButton = byId("load-older");
+const dms = new DirectMessages(toasts);
 
 /** @type {import("./session.js").Session | undefined} */
 let session = loadSession();
@@ -75,6 +77,7 @@ byId("signin-form").addEventListener("submit", async (event) => {
 byId("signout").addEventListener("click", () => {
   client?.close();
   client = undefined;
+  dms.stop();
   clearSession();
   session = undefined;
   showSignin();
@@ -92,6 +95,7 @@ function showChat() {
   byId("signin").hidden = true;
   byId("chat").hidden = false;
   byId("me-name").textContent = session.name;
+  dms.start(session);
   const room = roomFromUrl() ?? DEFAULT_ROOM;
   setRoomInUrl(room, true);
   joinRoom(room);
@@ -103,6 +107,7 @@ function showChat() {
 function joinRoom(room) {
   if (!session) return;
   client?.close();
+  dms.close();
   const recent = rememberRoom(room);
   renderRooms(byId("recent-rooms"), recent, room, navigate);
   byId("room-name").textContent = room;
@@ -134,7 +139,9 @@ function joinRoom(room) {
   });
   c.on("message", (m) => messages.addDelivered(m, !inWelcome));
   c.on("file", (f) => messages.addDelivered(f, !inWelcome, c.fileUrl(f.file)));
-  c.on("presence", (users) => renderPresence(byId("presence"), byId("people-count"), users, c.user));
+  c.on("presence", (users) =>
+    renderPresence(byId("presence"), byId("people-count"), users, c.user, (user) => dms.open(user)),
+  );
   c.on("typing", (users) => {
     byId("typing").textContent = typingText(users);
   });
@@ -175,15 +182,12 @@ window.addEventListener("online", () => client?.reconnectNow());
 function sendMessage(content) {
   const c = client;
   if (!c) return;
-  const cid = newCid();
-  messages.addPending(cid, content, Date.now());
-  c.send(content, { cid }).then(
-    (ack) => messages.acked(cid, ack.seq, ack.timestamp),
-    (err) => {
-      if (c !== client) return; // a room we already left
-      messages.failed(cid, describeError(err), () => sendMessage(content));
-      toasts.show(describeError(err));
-    },
+  sendTracked(
+    messages,
+    content,
+    (cid) => c.send(content, { cid }),
+    (err) => toasts.show(describeError(err)),
+    () => c !== client, // a room we already left
   );
 }
 

@@ -1,8 +1,10 @@
 // The message list: delivered messages and shared files in seq order, then this
 // tab's own messages and uploads still waiting for their ack (pending). Text is
 // rendered as text only; files through file-view.js.
+import { newCid } from "../vendor/roomcast-client.js";
 import { avatar, el } from "./dom.js";
 import { fileView, uploadView } from "./file-view.js";
+import { describeError } from "./toasts.js";
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -121,6 +123,26 @@ export class MessageList {
   }
 
   /**
+   * Marks the newest of my messages with seq up to `upTo` as "Seen" (the other
+   * side read it), and the earlier "Seen" one back to "Delivered".
+   * @param {number} upTo
+   */
+  markSeen(upTo) {
+    let last;
+    for (const li of this.list.querySelectorAll(".msg.own[data-seq]")) {
+      if (li instanceof HTMLElement && Number(li.dataset.seq) <= upTo) last = li;
+    }
+    for (const li of this.list.querySelectorAll(".msg.own.seen")) {
+      if (li === last) continue;
+      li.classList.remove("seen");
+      this.#setState(li, "Delivered");
+    }
+    if (!last) return;
+    last.classList.add("seen");
+    this.#setState(last, "Seen");
+  }
+
+  /**
    * Older messages and files (a history page), added above the rest without moving the view.
    * @param {any[]} messages
    * @param {(file: { url: string }) => string} urlOf  a file's absolute link
@@ -216,4 +238,26 @@ export class MessageList {
   #announce(text) {
     this.announcer.textContent = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   }
+}
+
+/**
+ * Sends `content` through `send` with the list's feedback: pending at once,
+ * then delivered (ack) or failed with a Retry button.
+ * @param {MessageList} list
+ * @param {string} content
+ * @param {(cid: string) => Promise<{ seq: number, timestamp: number }>} send
+ * @param {(err: any) => void} onError  called unless `stale()` says the view moved on
+ * @param {() => boolean} [stale]
+ */
+export function sendTracked(list, content, send, onError, stale = () => false) {
+  const cid = newCid();
+  list.addPending(cid, content, Date.now());
+  send(cid).then(
+    (ack) => list.acked(cid, ack.seq, ack.timestamp),
+    (err) => {
+      if (stale()) return;
+      list.failed(cid, describeError(err), () => sendTracked(list, content, send, onError, stale));
+      onError(err);
+    },
+  );
 }

@@ -2,22 +2,31 @@
 import { avatar, el } from "./dom.js";
 
 /**
- * Renders who is in the room.
+ * Renders who is in the room; clicking someone else calls `onPick` (a direct message).
  * @param {HTMLElement} list
  * @param {HTMLElement} count
  * @param {{ id: string, name: string }[]} users
  * @param {{ id: string } | undefined} me
+ * @param {(user: { id: string, name: string }) => void} [onPick]
  */
-export function renderPresence(list, count, users, me) {
+export function renderPresence(list, count, users, me, onPick) {
   const sorted = [...users].sort((a, b) =>
     a.id === me?.id ? -1 : b.id === me?.id ? 1 : a.name.localeCompare(b.name),
   );
   list.replaceChildren(
     ...sorted.map((user) => {
-      const name = el("span", { className: "person-name", text: user.name });
-      const li = el("li", { className: "person" }, avatar(user), name);
-      if (user.id === me?.id) li.append(el("span", { className: "you", text: "you" }));
-      return li;
+      if (user.id === me?.id || !onPick) {
+        const li = el("li", { className: "person" }, ...personLabel(user));
+        if (user.id === me?.id) li.append(el("span", { className: "you", text: "you" }));
+        return li;
+      }
+      const button = el(
+        "button",
+        { className: "person-dm", attrs: { type: "button", title: `Message ${user.name}` } },
+        ...personLabel(user),
+      );
+      button.addEventListener("click", () => onPick(user));
+      return el("li", { className: "person" }, button);
     }),
   );
   count.textContent = users.length > 0 ? String(users.length) : "";
@@ -32,4 +41,12 @@ export function typingText(users) {
   if (users.length === 1) return `${users[0].name} is typing…`;
   if (users.length === 2) return `${users[0].name} and ${users[1].name} are typing…`;
   return `${users.length} people are typing…`;
+}
+
+/**
+ * An avatar and a name, as shown in the people and direct-message lists.
+ * @param {{ id: string, name: string }} user
+ */
+export function personLabel(user) {
+  return [avatar(user), el("span", { className: "person-name", text: user.name })];
 }

@@ -27,6 +27,8 @@ export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame
       content: entry.content,
       cid: entry.cid,
     }));
+    // The first listener: the list is current when the application hears of the message.
+    events.on("message", (m) => this.#track(m));
   }
 
   /** Marks the conversation with `peer` read up to `upTo` (now, or on the next connection). */
@@ -63,10 +65,10 @@ export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame
         this.#flushReads();
         break;
       case "private_message":
-        this.#track(this.stream.live(frame));
+        this.stream.live(frame);
         break;
       case "history":
-        this.#track(this.stream.page(frame));
+        this.stream.page(frame);
         break;
       case "ack":
       case "error":
@@ -86,12 +88,11 @@ export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame
     }
   }
 
-  /** Messages newer than the welcome update the conversation list (older ones are counted in it). */
-  #track(delivered: PrivateMessageFrame[]): void {
+  /** A message newer than the welcome updates the conversation list (older ones are counted in it). */
+  #track(message: PrivateMessageFrame): void {
     const me = this.currentUser?.id;
-    const fresh = delivered.filter((m) => m.seq > this.#counted);
-    if (fresh.length === 0 || me === undefined) return;
-    for (const message of fresh) this.conversations.message(message, me);
+    if (message.seq <= this.#counted || me === undefined) return;
+    this.conversations.message(message, me);
     this.#emitConversations();
   }
 
