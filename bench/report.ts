@@ -33,6 +33,10 @@ function excess(r: RoomTraffic | undefined): string | undefined {
   return `${fmt(r.missing)} lost`;
 }
 
+function pair(s: { p50: number; p99: number } | undefined): string | undefined {
+  return s ? `${fmt(s.p50, 2)} / ${fmt(s.p99, 2)}` : undefined;
+}
+
 function memoryRole(t: TargetResults): string {
   return t.target === "ws" ? "node" : "workerd";
 }
@@ -102,6 +106,20 @@ function rows(results: RunResults): Row[] {
       digits: 0,
     },
     { label: "(e) ... ack latency p50 (ms)", pick: (t) => t.persist?.ackLatency.p50, digits: 2 },
+    { label: "(h) private messages, one sender flat out, acks/s", pick: (t) => t.private?.answeredPerSecond },
+    {
+      label: "(h) ... ack latency p50 / p99 (ms)",
+      pick: (t) => t.private?.ackLatency.p50,
+      digits: 2,
+      text: (t) => pair(t.private?.ackLatency),
+    },
+    {
+      label: "(h) ... delivery latency p50 / p99 (ms)",
+      pick: (t) => t.private?.latency.p50,
+      digits: 2,
+      text: (t) => pair(t.private?.latency),
+    },
+    { label: "(h) ... lost", pick: (t) => t.private?.missing },
     {
       label: "(f) wake-ups during heartbeats",
       pick: (t) => t.storm?.hibernation?.wakeupsDuringPings ?? undefined,

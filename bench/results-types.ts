@@ -20,6 +20,8 @@ export interface TargetResults {
   persist?: RoomTraffic;
   /** Bare DO only: (e) with one SQLite insert per message. */
   persistWithStorageWrite?: RoomTraffic;
+  /** Roomcast only: (h) private messages, one sender flat out to one recipient (two inbox sockets). */
+  private?: RoomTraffic;
   /** Roomcast only: the storm with every client the same user (no user_joined fan-out). */
   stormOneUser?: StormResult;
   /** Roomcast only: (g) uploads, and the streaming memory check. */

@@ -7,6 +7,7 @@
  *   npm run bench                    quick profile (a few minutes)
  *   npm run bench -- --full          every scenario, longer phases
  *   npm run bench -- --targets roomcast,bare-do --only storm,fanout --via proxy --threads 2
+ *   npm run bench -- --targets roomcast --only persist,private   (a room message next to a private one)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { PROFILES, type Profile } from "./profiles";
 import { markdownTable, targetChecks } from "./report";
 import type { RunResults, TargetResults } from "./results-types";
 import type { Ctx } from "./scenarios/context";
+import { privateScenario } from "./scenarios/private-scenario";
 import { stormScenario } from "./scenarios/storm";
 import { fanoutScenario, lightScenario, persistScenario, sweepScenario } from "./scenarios/traffic-scenarios";
 import { uploadScenario } from "./scenarios/upload";
@@ -28,7 +30,7 @@ import { startWranglerTarget, type Via } from "./targets/wrangler-target";
 import { startWsTarget } from "./targets/ws-target";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["storm", "fanout", "light", "sweep", "persist", "upload"] as const;
+const SCENARIOS = ["storm", "fanout", "light", "sweep", "persist", "upload", "private"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 /**
@@ -168,6 +170,12 @@ function unitsFor(name: TargetName): Unit[] {
       scenario: "upload",
       run: async (ctx, r) => {
         r.upload = await uploadScenario(ctx, profile);
+      },
+    });
+    units.push({
+      scenario: "private",
+      run: async (ctx, r) => {
+        r.private = await privateScenario(ctx, profile);
       },
     });
   }

@@ -11,6 +11,8 @@ export interface ClientSpec {
   index: number;
   url: string;
   headers?: Record<string, string>;
+  /** Sends `private_message`s to this user id instead of `room_message`s (an inbox socket). */
+  to?: string;
 }
 
 /** How a sender paces itself. */

@@ -20,6 +20,8 @@ const CH_R = "r".charCodeAt(0);
 const CH_A = "a".charCodeAt(0);
 const CH_E = "e".charCodeAt(0);
 const CH_P = "p".charCodeAt(0);
+/** The third letter of `private_message` (`pong` and `presence_diff` differ there). */
+const CH_I = "i".charCodeAt(0);
 const CH_DOT = ".".charCodeAt(0);
 const CH_0 = "0".charCodeAt(0);
 const CID_MARK = Buffer.from('"cid":"');
@@ -27,6 +29,8 @@ const PING = '{"type":"ping"}';
 
 interface Client {
   index: number;
+  /** The frame text before the content, e.g. `{"type":"room_message","content":"`. */
+  prefix: string;
   ws: WebSocket;
   sent: number;
   answered: number;
@@ -76,7 +80,8 @@ function parseCid(data: Buffer, at: number): [number, number] | undefined {
 
 function onFrame(client: Client, data: Buffer): void {
   const now = nowUs();
-  const kind = data[TYPE_AT];
+  // A private message counts as a delivery, like a room message.
+  const kind = data[TYPE_AT] === CH_P && data[TYPE_AT + 2] === CH_I ? CH_R : data[TYPE_AT];
   if (kind === CH_R || kind === CH_A) {
     const at = data.indexOf(CID_MARK);
     const cid = at >= 0 ? parseCid(data, at + CID_MARK.length) : undefined;
@@ -111,7 +116,7 @@ function sendOne(client: Client): void {
   const now = nowUs();
   const cid = `${client.index}.${client.sent}.${now}`;
   client.sent += 1;
-  client.ws.send(`{"type":"room_message","content":"${contentText}","cid":"${cid}"}`);
+  client.ws.send(`${client.prefix}${contentText}","cid":"${cid}"}`);
 }
 
 function topUpWindow(client: Client): void {
@@ -133,7 +138,10 @@ function connectOne(
       perMessageDeflate: false,
       handshakeTimeout: timeoutMs,
     });
-    const client: Client = { index: spec.index, ws, sent: 0, answered: 0, sending: false };
+    const prefix = spec.to
+      ? `{"type":"private_message","to":${JSON.stringify(spec.to)},"content":"`
+      : '{"type":"room_message","content":"';
+    const client: Client = { index: spec.index, prefix, ws, sent: 0, answered: 0, sending: false };
     let settled = false;
     const done = (ok: boolean, error?: string): void => {
       if (settled) return;

@@ -23,6 +23,8 @@ export interface Target {
   readonly settings: Record<string, string>;
   /** ws:// URL of `room`'s upgrade endpoint. */
   roomUrl(room: string, query?: string): string;
+  /** ws:// URL of the inbox upgrade endpoint (Roomcast only: private messages). */
+  inboxUrl?(): string;
   /** Upgrade headers for one client per name (distinct names are distinct users). */
   authHeaders(names: string[]): Promise<Record<string, string>[]>;
   /** RSS and CPU time of every process of the target. */

@@ -113,6 +113,7 @@ export async function startWranglerTarget(opts: WranglerTargetOptions): Promise<
       },
       roomUrl: (room, query = "") =>
         `ws://127.0.0.1:${workerPort}/v1/rooms/${room}/ws${joinQuery(opts.roomQuery, query)}`,
+      ...(opts.devTokens ? { inboxUrl: () => `ws://127.0.0.1:${workerPort}/v1/inbox/ws` } : {}),
       authHeaders: (names) =>
         opts.devTokens ? devTokens(http, names) : Promise.resolve(names.map(() => ({}))),
       sample: (): ProcSample[] => sampleTree(pid, roleOf),
