@@ -18,13 +18,21 @@ export class RateLimiter {
   readonly #cache = new Map<string, Bucket>();
   readonly #perMs: number;
 
+  // Built once: the hot path (a token per frame) reuses the same statement text.
+  readonly #select: string;
+  readonly #upsert: string;
+  readonly #prune: string;
+
   /** `table`: one table per kind of bucket (frames, uploads); a fixed name, never user input. */
   constructor(
     private readonly sql: SqlStorage,
     private readonly capacity: number,
-    private readonly table = "rate_buckets",
+    table = "rate_buckets",
   ) {
     this.#perMs = capacity / 60_000;
+    this.#select = `SELECT tokens, updated_at FROM ${table} WHERE user_id = ?`;
+    this.#upsert = `INSERT INTO ${table} (user_id, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`;
+    this.#prune = `DELETE FROM ${table} WHERE updated_at < ?`;
     sql.exec(
       `CREATE TABLE IF NOT EXISTS ${table} (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)`,
     );
@@ -51,7 +59,7 @@ export class RateLimiter {
    */
   prune(now: number): void {
     const cutoff = now - 60_000;
-    this.sql.exec(`DELETE FROM ${this.table} WHERE updated_at < ?`, cutoff);
+    this.sql.exec(this.#prune, cutoff);
     for (const [userId, bucket] of this.#cache) {
       if (bucket.updatedAt < cutoff) this.#cache.delete(userId);
     }
@@ -60,12 +68,7 @@ export class RateLimiter {
   #load(userId: string, now: number): Bucket {
     const cached = this.#cache.get(userId);
     if (cached) return cached;
-    const row = this.sql
-      .exec<{ tokens: number; updated_at: number }>(
-        `SELECT tokens, updated_at FROM ${this.table} WHERE user_id = ?`,
-        userId,
-      )
-      .toArray()[0];
+    const row = this.sql.exec<{ tokens: number; updated_at: number }>(this.#select, userId).toArray()[0];
     return row
       ? { tokens: row.tokens, updatedAt: row.updated_at }
       : { tokens: this.capacity, updatedAt: now };
@@ -73,11 +76,6 @@ export class RateLimiter {
 
   #store(userId: string, bucket: Bucket): void {
     this.#cache.set(userId, bucket);
-    this.sql.exec(
-      `INSERT INTO ${this.table} (user_id, tokens, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
-      userId,
-      bucket.tokens,
-      bucket.updatedAt,
-    );
+    this.sql.exec(this.#upsert, userId, bucket.tokens, bucket.updatedAt);
   }
 }
