@@ -130,4 +130,16 @@ describe("a file lives as long as its message", () => {
     await appendMessages(room, 1);
     await eventually(async () => (await storedKeys(room)).length === 0, "the second file's object to go");
   });
+
+  it("deletes the object of a file whose message is deleted (the hook message deletion calls)", async () => {
+    const room = freshRoom();
+    const gone = await shareFile(room, PNG_BYTES, { name: "gone.png" });
+    const kept = await shareFile(room, PNG_BYTES, { name: "kept.png" });
+    await runInDurableObject(env.ROOM.getByName(room), (instance) => instance.files.deleted(gone.seq));
+    await eventually(async () => (await storedKeys(room)).length === 1, "the deleted message's object to go");
+    expect((await download(gone.file.url)).status).toBe(404);
+    const still = await download(kept.file.url);
+    expect(still.status).toBe(200);
+    await still.arrayBuffer();
+  });
 });

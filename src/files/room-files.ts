@@ -137,7 +137,10 @@ export class RoomFiles {
     this.#oldestSeq = row.one().oldest ?? Number.POSITIVE_INFINITY;
   }
 
-  /** The message at `seq` was deleted: its file goes with it. */
+  /**
+   * The message at `seq` was deleted: its file goes with it. Message deletion
+   * (moderation's `delete_message`) calls this when the entry is a `file_share`.
+   */
   deleted(seq: number): void {
     this.#delete("SELECT id FROM files WHERE seq = ?", seq);
   }
