@@ -32,6 +32,14 @@ export interface Config {
   roomFileQuotaBytes: number;
   /** How long a signed download link stays valid. */
   fileUrlTtlSeconds: number;
+  /** How long an unclean drop withholds `user_left` (0 = announce at once). */
+  presenceGraceMs: number;
+  /** Longest ban or mute a moderator may set. */
+  moderationMaxDurationMs: number;
+  /** Longest slow-mode interval. */
+  slowModeMaxMs: number;
+  /** Moderation actions kept per room (the audit log is trimmed to this). */
+  moderationLogLimit: number;
 }
 
 /** Thrown when a var is missing or malformed; the worker answers 503. */
@@ -53,6 +61,15 @@ function positiveInt(vars: VarSource, key: string, fallback: number): number {
 
 const DEFAULT_FILE_TYPES =
   "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,application/zip";
+function nonNegativeInt(vars: VarSource, key: string, fallback: number): number {
+  const raw = vars[key];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new ConfigError(`${key} must be a non-negative integer`);
+  }
+  return n;
+}
 
 const cache = new WeakMap<object, Config>();
 
@@ -91,6 +108,10 @@ export function readConfig(env: object): Config {
     uploadsPerMinute: positiveInt(vars, "UPLOADS_PER_MINUTE", 10),
     roomFileQuotaBytes: positiveInt(vars, "ROOM_FILE_QUOTA_BYTES", 1024 * 1024 * 1024),
     fileUrlTtlSeconds: positiveInt(vars, "FILE_URL_TTL_SECONDS", 3600),
+    presenceGraceMs: nonNegativeInt(vars, "PRESENCE_GRACE_MS", 5000),
+    moderationMaxDurationMs: positiveInt(vars, "MODERATION_MAX_DURATION_MS", 31_536_000_000),
+    slowModeMaxMs: positiveInt(vars, "SLOW_MODE_MAX_MS", 3_600_000),
+    moderationLogLimit: positiveInt(vars, "MODERATION_LOG_LIMIT", 1000),
   };
   cache.set(env, config);
   return config;

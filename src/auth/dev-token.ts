@@ -3,6 +3,7 @@
  * same display name always maps to the same user id, so a reload is the same user.
  */
 import { SignJWT } from "jose";
+import type { Role } from "./roles";
 
 /** Lifetime of a development token. */
 export const DEV_TOKEN_TTL_SECONDS = 24 * 60 * 60;
@@ -18,12 +19,22 @@ export async function devUserId(name: string): Promise<string> {
   return `dev-${hex}`;
 }
 
+/** Optional claims of a development token (`POST /dev/token` body). */
+export interface DevClaims {
+  role?: Role | undefined;
+  rooms?: string[] | undefined;
+}
+
 /**
  * Signs an HS256 token for `name` with the development secret.
- * @example const token = await signDevToken("alice", secretBytes);
+ * @example const token = await signDevToken("alice", secretBytes, { role: "moderator", rooms: ["support-*"] });
  */
-export async function signDevToken(name: string, key: Uint8Array): Promise<string> {
-  return new SignJWT({ name })
+export async function signDevToken(name: string, key: Uint8Array, claims: DevClaims = {}): Promise<string> {
+  const extra = {
+    ...(claims.role !== undefined ? { role: claims.role } : {}),
+    ...(claims.rooms !== undefined ? { rooms: claims.rooms } : {}),
+  };
+  return new SignJWT({ name, ...extra })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(await devUserId(name))
     .setIssuedAt()

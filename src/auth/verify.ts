@@ -7,6 +7,7 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
 import { AuthError, KeysUnavailableError } from "./errors";
+import type { Role } from "./roles";
 
 /** Where verification keys come from. */
 export type KeySource = { kind: "secret"; key: Uint8Array } | { kind: "jwks"; getKey: JWTVerifyGetKey };
@@ -28,7 +29,7 @@ export interface Identity {
   /** Expiry, seconds since the epoch. */
   exp: number;
   rooms?: string[] | undefined;
-  role?: "admin" | "moderator" | undefined;
+  role?: Role | undefined;
 }
 
 /** HS256 secrets shorter than this are a configuration error (RFC 7518 §3.2). */
@@ -43,7 +44,7 @@ const claimsSchema = z.object({
   exp: z.number(),
   iat: z.number().optional(),
   rooms: z.array(z.string().min(1).max(101)).max(100).optional(),
-  role: z.enum(["admin", "moderator"]).optional(),
+  role: z.enum(["admin", "moderator", "service"]).optional(),
 });
 
 // One remote key set per URL at module scope, so jose's key cache and cooldown

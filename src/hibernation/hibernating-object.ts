@@ -7,13 +7,15 @@
  * idle/expiry sweep is an alarm (no timers).
  *
  * This class owns the socket lifecycle only: accept, the boundary of every
- * frame (expiry, parse, ping, rate limit and strikes), close and error
- * bookkeeping, the sweep, and departures. What a frame means, and what a
+ * frame (expiry, parse, ping, rate limit and strikes), token refresh (`auth`),
+ * close and error bookkeeping, the sweep, and departures. What a frame means, and what a
  * departure means to others, is the subclass's job ({@link FrameHandlers},
  * {@link onLeave}, {@link onAlarm}).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { z } from "zod";
+import { checkRefreshToken, type RefreshScope } from "../auth/token-refresh";
+import type { Identity } from "../auth/verify";
 import { type Config, readConfig } from "../config";
 import {
   CloseCode,
@@ -23,7 +25,8 @@ import {
   PONG_FRAME,
   SUBPROTOCOL,
 } from "../protocol/codes";
-import { HISTORY_PAGE_MAX } from "../protocol/schemas";
+import type { AuthOkFrame } from "../protocol/frames";
+import { type AuthFrame, HISTORY_PAGE_MAX } from "../protocol/schemas";
 import { readAttachment, type SocketAttachment, writeAttachment } from "./attachment";
 import { errorFrame } from "./error-frame";
 import type { ForwardedUpgrade } from "./forwarded-upgrade";
@@ -41,12 +44,13 @@ export interface TypedFrame {
 }
 
 /**
- * What an object does with each valid client frame, one function per `type`.
+ * What an object does with each valid client frame, one function per `type`
+ * (but `auth`, which this class answers for every kind of socket).
  * A returned promise is awaited; if it (or the call) throws, the client gets
  * `error internal` with the frame's `cid` as `ref`.
  */
 export type FrameHandlers<O, A, F extends TypedFrame> = {
-  [T in F["type"]]: (
+  [T in Exclude<F["type"], "auth">]: (
     object: O,
     ws: WebSocket,
     att: A,
@@ -82,8 +86,26 @@ export abstract class HibernatingObject<
   /** The handlers of the frames that passed the boundary checks. */
   protected abstract readonly handlers: FrameHandlers<this, A, F>;
 
-  /** A connection is gone (closed by either side); `att.left` is already set. */
-  protected onLeave(_ws: WebSocket, _att: A, _now: number): void {}
+  /**
+   * A connection is gone (closed by either side); `att.left` is already set.
+   * `clean` is false when the peer dropped without a normal close (anything
+   * but 1000, or an error): the subclass may then hold back what it announces,
+   * returning when the alarm must fire to finish the job.
+   */
+  protected onLeave(_ws: WebSocket, _att: A, _now: number, _clean: boolean): number | undefined {
+    return undefined;
+  }
+
+  /**
+   * What a socket's token is bound to besides its user, for `auth` refreshes
+   * (a room socket's room: the new token's rooms claim must still cover it).
+   */
+  protected refreshScope(att: A): RefreshScope {
+    return { userId: att.user.id };
+  }
+
+  /** Updates what the subclass derives from the token (a role) after a refresh; `att` is written after. */
+  protected onTokenRefreshed(_att: A, _identity: Identity): void {}
 
   /**
    * Runs in the alarm, after the sweep; returns the object's own next deadline,
@@ -119,7 +141,7 @@ export abstract class HibernatingObject<
       ...extra,
     } as A;
     // Storage awaits keep the input gate closed, so no other event runs in between.
-    await this.#ensureSweep(now, att.exp * 1000);
+    await this.ensureAlarmBy(Math.min(now + this.config.idleTimeoutMs, att.exp * 1000));
     this.ctx.acceptWebSocket(server, tags);
     writeAttachment(server, att);
     greet(server, att, now);
@@ -139,26 +161,37 @@ export abstract class HibernatingObject<
     const strikes = att.strikes;
     att.lastActive = now;
     const frame = this.#admit(ws, att, raw, now);
-    const pending = frame === undefined ? undefined : this.#dispatch(ws, att, frame, now);
+    const pending =
+      frame === undefined
+        ? undefined
+        : frame.type === "auth"
+          ? this.#refreshToken(ws, frame as unknown as AuthFrame)
+          : this.#dispatch(ws, att, frame, now);
     // Written before any await, so a slower frame never writes back an older state.
     if ((dirty || att.strikes !== strikes) && !att.left) writeAttachment(ws, att);
     if (pending) await pending;
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.#forget(ws);
+    // Only a 1000 from the peer is a clean goodbye; anything else (1001 from a
+    // closing tab, 1006 from a dropped connection) may be a blip.
+    const due = this.#forget(ws, code === CloseCode.Normal);
     // Complete the closing handshake. 1005/1006/1015 describe what happened on the
     // wire and must never be sent back; the runtime may also have answered
-    // already (auto-reply to close), in which case close() throws.
+    // already (auto-reply to close), in which case close() throws. Done before
+    // any await: local workerd releases the connection of a socket the server
+    // closed first only on a close started in this handler (docs/operations.md).
     try {
       ws.close(isReservedCloseCode(code) ? CloseCode.Normal : code, reason);
     } catch {
       // Already closed.
     }
+    if (due !== undefined) await this.ensureAlarmBy(due);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.#forget(ws);
+    const due = this.#forget(ws, false);
+    if (due !== undefined) await this.ensureAlarmBy(due);
   }
 
   /** The idle sweep: closes silent and expired connections, then re-arms itself. */
@@ -192,7 +225,8 @@ export abstract class HibernatingObject<
     } catch {
       // Already closed by the peer.
     }
-    this.onLeave(ws, att, Date.now());
+    // A server-side close is deliberate: announced at once, never held.
+    this.onLeave(ws, att, Date.now(), true);
   }
 
   /** The object's sockets, open or closing (the runtime keeps them across hibernation). */
@@ -245,7 +279,7 @@ export abstract class HibernatingObject<
   /** Runs the subclass's handler; a failure becomes `error internal` for that frame. */
   #dispatch(ws: WebSocket, att: A, frame: F, now: number): Promise<void> | undefined {
     try {
-      const handle = this.handlers[frame.type as F["type"]] as (
+      const handle = this.handlers[frame.type as Exclude<F["type"], "auth">] as (
         object: this,
         ws: WebSocket,
         att: A,
@@ -260,24 +294,57 @@ export abstract class HibernatingObject<
     }
   }
 
-  /** Bookkeeping for a socket the peer closed or broke. */
-  #forget(ws: WebSocket): void {
+  /**
+   * Bookkeeping for a socket the peer closed or broke; returns when the alarm
+   * must fire to finish what {@link onLeave} held back.
+   */
+  #forget(ws: WebSocket, clean: boolean): number | undefined {
     const att = readAttachment<A>(ws);
-    if (!att || att.left) return;
+    if (!att || att.left) return undefined;
     att.left = true;
-    this.onLeave(ws, att, Date.now());
+    return this.onLeave(ws, att, Date.now(), clean);
   }
 
   /**
-   * Makes sure the sweep runs by this connection's first deadline (idle or token
-   * expiry, whichever is sooner): armed if unarmed, moved earlier if later. A
-   * socket that only pings never reaches webSocketMessage, so only the sweep can
-   * notice its token expire.
+   * `auth {token}`: a fresh token replaces the socket's old one without a
+   * reconnect. Checked like an upgrade's (same keys and policy, same user, the
+   * subclass's scope); the socket then expires at the new `exp`, which the
+   * sweep reads from the attachment. Any refusal leaves the old token in force.
    */
-  async #ensureSweep(now: number, expiresAt: number): Promise<void> {
-    const due = Math.max(Math.min(now + this.config.idleTimeoutMs, expiresAt), now + MIN_SWEEP_INTERVAL_MS);
+  async #refreshToken(ws: WebSocket, frame: AuthFrame): Promise<void> {
+    const before = readAttachment<A>(ws);
+    if (!before) return;
+    const outcome = await checkRefreshToken(this.env, frame.token, this.refreshScope(before));
+    if (!outcome.ok) {
+      const code = outcome.code === "unauthorized" ? ErrorCode.Unauthorized : ErrorCode.Internal;
+      sendFrame(ws, errorFrame(code, outcome.message, { ref: frame.cid }));
+      return;
+    }
+    // Verification awaited crypto, so other frames of this socket may have run
+    // meanwhile: update the attachment as it is now, not as it was.
+    const att = readAttachment<A>(ws);
+    if (!att || att.left) return;
+    att.exp = outcome.identity.exp;
+    this.onTokenRefreshed(att, outcome.identity);
+    writeAttachment(ws, att);
+    await this.ensureAlarmBy(att.exp * 1000);
+    sendFrame(ws, {
+      type: "auth_ok",
+      exp: att.exp,
+      ...(frame.cid ? { cid: frame.cid } : {}),
+    } satisfies AuthOkFrame);
+  }
+
+  /**
+   * Makes sure the alarm (the sweep, and whatever {@link onAlarm} finishes)
+   * runs by `due`: armed if unarmed, moved earlier if later. A socket that only
+   * pings never reaches webSocketMessage, so only the sweep can notice its
+   * token expire: upgrades and refreshes arm it by their deadlines.
+   */
+  protected async ensureAlarmBy(due: number): Promise<void> {
+    const at = Math.max(due, Date.now() + MIN_SWEEP_INTERVAL_MS);
     const armed = await this.ctx.storage.getAlarm();
-    if (armed === null || armed > due) await this.ctx.storage.setAlarm(due);
+    if (armed === null || armed > at) await this.ctx.storage.setAlarm(at);
   }
 }
 

@@ -145,6 +145,34 @@ export class MessageLog<F extends LoggedFrame> {
     return row ? (JSON.parse(row.frame) as F) : undefined;
   }
 
+  /** When `userId`'s newest kept frame was stored (slow mode reads this once per user after a wake-up). */
+  lastTimestampOf(userId: string): number | undefined {
+    const row = this.sql
+      .exec<{ ts: number }>(
+        "SELECT json_extract(frame, '$.timestamp') AS ts FROM messages WHERE user_id = ? ORDER BY seq DESC LIMIT 1",
+        userId,
+      )
+      .toArray()[0];
+    return row?.ts;
+  }
+
+  /** The kept frame with `seq`, if any. */
+  get(seq: number): F | undefined {
+    const row = this.sql
+      .exec<{ frame: string }>("SELECT frame FROM messages WHERE seq = ?", seq)
+      .toArray()[0];
+    return row ? (JSON.parse(row.frame) as F) : undefined;
+  }
+
+  /**
+   * Overwrites the stored frame with the same `seq` (a deleted message's
+   * tombstone): the old text is replaced in storage, not hidden. Author and
+   * `cid` stay, so a retry of the original still finds it.
+   */
+  replace(frame: F): void {
+    this.sql.exec("UPDATE messages SET frame = ? WHERE seq = ?", JSON.stringify(frame), frame.seq);
+  }
+
   /**
    * The latest seq `userId` wrote in `thread` whose `link` is at most `upTo`
    * (an inbox: the newest of my messages the other user has read), or 0.

@@ -12,6 +12,7 @@ import { VERSION } from "../version";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
 import { inboxRoutes } from "./inbox-routes";
+import { moderationRoutes } from "./moderation-routes";
 import { roomsRoutes } from "./rooms-routes";
 
 /** The Hono application served by the worker. */
@@ -19,6 +20,7 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
 app.route("/v1/rooms", roomsRoutes);
+app.route("/v1/rooms", moderationRoutes);
 app.route("/v1/inbox", inboxRoutes);
 app.route("/v1/rooms", roomFileRoutes);
 app.route("/v1/files", fileRoutes);

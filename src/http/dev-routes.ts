@@ -17,6 +17,14 @@ const bodySchema = z.strictObject({
     .max(32)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
     .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), "no control characters"),
+  // Development sign-in as a moderator, an admin or a service (see docs/protocol.md).
+  role: z.enum(["admin", "moderator", "service"]).optional(),
+  // The `rooms` claim: exact room names or `prefix-*` patterns, as in real tokens.
+  rooms: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,100}\*?$/))
+    .min(1)
+    .max(100)
+    .optional(),
 });
 
 /** `/dev/...` routes. */
@@ -29,8 +37,13 @@ devRoutes.post("/token", async (c) => {
   const raw = await c.req.json().catch(() => undefined);
   const body = bodySchema.safeParse(raw);
   if (!body.success) {
-    throw new HttpError(400, "invalid_body", 'send {"name": "<1-32 characters>"}');
+    throw new HttpError(
+      400,
+      "invalid_body",
+      'send {"name": "<1-32 characters>", "role"?: "moderator" | "admin" | "service", "rooms"?: ["room", "prefix-*"]}',
+    );
   }
-  const token = await signDevToken(body.data.name, devSigningKey(c.env));
+  const { name, role, rooms } = body.data;
+  const token = await signDevToken(name, devSigningKey(c.env), { role, rooms });
   return c.json({ token });
 });

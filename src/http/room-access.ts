@@ -7,7 +7,8 @@
 import { AuthError, KeysUnavailableError } from "../auth/errors";
 import { resolveKeySource } from "../auth/keys";
 import { isRoomPermitted } from "../auth/rooms-claim";
-import { type Identity, verifyToken } from "../auth/verify";
+import type { Identity } from "../auth/verify";
+import { verifyWithEnv } from "../auth/verify-env";
 import { readConfig } from "../config";
 import { isValidRoomName } from "../protocol/room-name";
 import { HttpError } from "./http-error";
@@ -43,17 +44,14 @@ export async function authenticate(req: Request, env: Env, token: string | undef
   if (!isOriginAllowed(req, config.allowedOrigins)) {
     throw new HttpError(403, "origin_not_allowed", "this origin may not connect");
   }
-  const source = resolveKeySource(env);
+  // Resolved before the token check, so a misconfigured key is a 503 even without a token.
+  resolveKeySource(env);
   if (!token) {
     throw new HttpError(401, "token_missing", "a token is required");
   }
   let identity: Identity;
   try {
-    identity = await verifyToken(token, source, {
-      issuer: env.JWT_ISSUER || undefined,
-      audience: env.JWT_AUDIENCE || undefined,
-      maxTtlSeconds: config.jwtMaxTtlSeconds,
-    });
+    identity = await verifyWithEnv(env, token);
   } catch (err) {
     if (err instanceof AuthError) throw new HttpError(401, err.code, err.message);
     if (err instanceof KeysUnavailableError) {

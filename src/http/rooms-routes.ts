@@ -32,11 +32,14 @@ roomsRoutes.use("/:room/messages", historyCors());
 roomsRoutes.get("/:room/messages", async (c) => {
   const req = c.req.raw;
   const room = c.req.param("room");
-  await checkRoomAccess(req, c.env, room, bearerToken(req));
+  const identity = await checkRoomAccess(req, c.env, room, bearerToken(req));
   const query = historyQuerySchema.safeParse(c.req.query());
   if (!query.success) {
     throw new HttpError(400, "invalid_query", "before/after are seqs (one of them), limit is 1-100");
   }
-  const page = await c.env.ROOM.getByName(room).history(query.data);
-  return c.json({ room, ...page });
+  // The room answers with the page, or with the ban that refuses this reader
+  // (the SDK's refusal probe relies on this endpoint refusing what the upgrade refuses).
+  const result = await c.env.ROOM.getByName(room).history(query.data, identity);
+  if ("banned" in result) return c.json(result.banned, 403);
+  return c.json({ room, ...result });
 });

@@ -10,6 +10,8 @@ export const ErrorCode = {
   Forbidden: "forbidden",
   NotFound: "not_found",
   Internal: "internal",
+  /** An `auth` frame's token was refused (invalid, expired, another user's): the old one stays in force. */
+  Unauthorized: "unauthorized",
 } as const;
 
 /** One of the stable error codes of wire contract v1. */

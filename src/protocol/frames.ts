@@ -22,6 +22,14 @@ export interface RoomMessageFrame {
   /** Milliseconds since the epoch, assigned by the room (never decreasing). */
   timestamp: number;
   cid?: string;
+  /** A tombstone: the message was deleted (`content` is then empty; the text is gone from storage). */
+  deleted?: true;
+}
+
+/** Room settings a client needs to behave (sent in the welcome). */
+export interface RoomSettings {
+  /** Slow mode: non-moderators may send one message per this many ms (0 = off). */
+  slowModeMs: number;
 }
 
 /** A file as clients see it; `url` is a signed link, fresh in every frame that carries it. */
@@ -83,6 +91,9 @@ export interface WelcomeFrame {
   history: HistoryEntry[];
   hasMore: boolean;
   resumed: boolean;
+  settings: RoomSettings;
+  /** Whether this connection may send moderation frames (its token's role in this room). */
+  canModerate: boolean;
 }
 
 /** Answer to `join_room`. */
@@ -149,6 +160,48 @@ export interface ErrorFrame {
   retryAfterMs?: number;
 }
 
+/** What a moderator did (`moderation.action`). */
+export type ModerationAction = "kick" | "ban" | "unban" | "mute" | "unmute" | "delete_message" | "slow_mode";
+
+/**
+ * A moderation action, broadcast to the room and kept in its audit log. `until`
+ * (ms since the epoch; null = permanent) comes with `ban` and `mute`, `seq`
+ * with `delete_message`, `intervalMs` with `slow_mode`; `cid` only on the copy
+ * sent to the socket that acted, when its request carried one.
+ */
+export interface ModerationFrame {
+  type: "moderation";
+  room: string;
+  action: ModerationAction;
+  target?: UserRef;
+  by: UserRef;
+  reason?: string;
+  until?: number | null;
+  seq?: number;
+  intervalMs?: number;
+  timestamp: number;
+  cid?: string;
+}
+
+/** A message was deleted; history now holds a tombstone for `seq`. */
+export interface MessageDeletedFrame {
+  type: "message_deleted";
+  room: string;
+  seq: number;
+  id: string;
+  by: UserRef;
+  timestamp: number;
+  /** Only on the copy sent to the socket that deleted, when its request carried one. */
+  cid?: string;
+}
+
+/** Answer to `auth`: the connection now expires at `exp` (seconds since the epoch). */
+export interface AuthOkFrame {
+  type: "auth_ok";
+  exp: number;
+  cid?: string;
+}
+
 /** Heartbeat answer. */
 export interface PongFrame {
   type: "pong";
@@ -166,7 +219,10 @@ export type ServerFrame =
   | TypingFrame
   | HistoryFrame
   | ErrorFrame
-  | PongFrame;
+  | PongFrame
+  | ModerationFrame
+  | MessageDeletedFrame
+  | AuthOkFrame;
 
 /**
  * A private message as stored in one user's inbox and delivered to its sockets.
@@ -262,6 +318,38 @@ export interface HistoryPage {
   room: string;
   messages: HistoryEntry[];
   hasMore: boolean;
+}
+
+/** One entry of `GET /v1/rooms/:room/moderation`: the broadcast frame and its log id. */
+export type AuditEntry = Omit<ModerationFrame, "type" | "cid"> & { id: number };
+
+/** Body of `GET /v1/rooms/:room/moderation` (newest first; page older with `before=<id>`). */
+export interface AuditPage {
+  room: string;
+  actions: AuditEntry[];
+  hasMore: boolean;
+}
+
+/** An active ban, as `GET /v1/rooms/:room/bans` lists it. */
+export interface BanEntry {
+  user: UserRef;
+  /** ms since the epoch; null = permanent. */
+  until: number | null;
+  reason?: string;
+  by: UserRef;
+  timestamp: number;
+}
+
+/** Body of `GET /v1/rooms/:room/bans`. */
+export interface BanList {
+  room: string;
+  bans: BanEntry[];
+}
+
+/** Body of the `403 banned` refusal of an upgrade or a history request. */
+export interface BannedBody extends HttpErrorBody {
+  error: "banned";
+  until: number | null;
 }
 
 /** Body of every HTTP refusal. */

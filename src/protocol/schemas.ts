@@ -33,9 +33,32 @@ export const querySeq = z
   .regex(/^\d{1,15}$/, "a seq is a non-negative integer")
   .transform(Number);
 
+/** Longest `reason` a moderator may give. */
+export const REASON_MAX_CHARS = 200;
+
+/** Longest token an `auth` frame may carry (real JWTs are far shorter). */
+export const TOKEN_MAX_CHARS = 8192;
+
+/**
+ * Token refresh on an open socket (rooms and inboxes alike): `auth {token}`,
+ * answered `auth_ok {exp}` or `error unauthorized`.
+ */
+export const authFrameSchema = z.strictObject({
+  type: z.literal("auth"),
+  token: z.string().min(1).max(TOKEN_MAX_CHARS),
+  cid: utf16Length(1, CID_MAX_CHARS).optional(),
+});
+
+/** A token refresh frame. */
+export type AuthFrame = z.infer<typeof authFrameSchema>;
+
 /** Limits that shape the schema; they come from wrangler vars. */
 export interface SchemaLimits {
   maxContentChars: number;
+  /** Longest ban or mute (`MODERATION_MAX_DURATION_MS`). */
+  moderationMaxDurationMs: number;
+  /** Longest slow-mode interval (`SLOW_MODE_MAX_MS`). */
+  slowModeMaxMs: number;
 }
 
 /** A user id, as tokens carry it in `sub`. */
@@ -75,6 +98,8 @@ const beforeOrAfter = { message: "give either before or after, not both" };
  */
 export function clientFrameSchema(limits: SchemaLimits) {
   const { content, cid, privateMessage, historyFields } = sharedFrames(limits);
+  const reason = utf16Length(1, REASON_MAX_CHARS).optional();
+  const durationMs = z.number().int().min(1).max(limits.moderationMaxDurationMs).optional();
   return z.discriminatedUnion("type", [
     pingFrame,
     z.strictObject({
@@ -100,6 +125,21 @@ export function clientFrameSchema(limits: SchemaLimits) {
       timestamp: z.union([z.number(), z.string()]).optional(),
       cid: cid.optional(),
     }),
+    // Moderation (moderators and admins; `delete_message` also the author). The
+    // optional `cid` comes back as `ref` on an error and as `cid` on the
+    // acting socket's copy of the result, so a client can match its request.
+    z.strictObject({ type: z.literal("kick"), userId, reason, cid: cid.optional() }),
+    z.strictObject({ type: z.literal("ban"), userId, durationMs, reason, cid: cid.optional() }),
+    z.strictObject({ type: z.literal("unban"), userId, cid: cid.optional() }),
+    z.strictObject({ type: z.literal("mute"), userId, durationMs, reason, cid: cid.optional() }),
+    z.strictObject({ type: z.literal("unmute"), userId, cid: cid.optional() }),
+    z.strictObject({ type: z.literal("delete_message"), seq: z.number().int().min(1), cid: cid.optional() }),
+    z.strictObject({
+      type: z.literal("slow_mode"),
+      intervalMs: z.number().int().min(0).max(limits.slowModeMaxMs),
+      cid: cid.optional(),
+    }),
+    authFrameSchema,
   ]);
 }
 
@@ -111,7 +151,7 @@ export type ClientFrameOf<T extends ClientFrame["type"]> = Extract<ClientFrame, 
 
 /**
  * Builds the schema of every inbox client frame: `ping`, `private_message`,
- * `read` and `history` (optionally of one conversation, `with`).
+ * `read`, `history` (optionally of one conversation, `with`) and `auth`.
  * @example inboxFrameSchema({ maxContentChars: 10000 }).safeParse(JSON.parse(text))
  */
 export function inboxFrameSchema(limits: SchemaLimits) {
@@ -121,6 +161,7 @@ export function inboxFrameSchema(limits: SchemaLimits) {
     privateMessage,
     z.strictObject({ type: z.literal("read"), with: userId, upTo: seq }),
     z.strictObject({ ...historyFields, with: userId.optional() }).refine(eitherBeforeOrAfter, beforeOrAfter),
+    authFrameSchema,
   ]);
 }
 

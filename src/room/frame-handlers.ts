@@ -18,9 +18,11 @@ import type {
 } from "../protocol/frames";
 import { type ClientFrame, privateRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
+import { moderationHandlers } from "./moderation/handlers";
 import type { RoomDO } from "./room-do";
 
-type Handler<T extends ClientFrame["type"]> = RoomHandlers[T];
+/** What the room does with one frame type (`auth` is answered by HibernatingObject). */
+export type Handler<T extends keyof RoomHandlers> = RoomHandlers[T];
 
 function refuse(ws: WebSocket, code: ErrorFrame["code"], message: string, ref?: string): void {
   sendFrame(ws, errorFrame(code, message, { ref }));
@@ -34,6 +36,14 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
   // A retry of a message that is still kept gets its original ack, and is
   // neither stored nor broadcast again.
   const retried = frame.cid !== undefined ? room.store.findByCid(att.user.id, frame.cid) : undefined;
+  if (!retried) {
+    // Mute and slow mode, answered from memory (see RoomModeration).
+    const refusal = room.moderation.messageRefusal(att, now, frame.cid);
+    if (refusal) {
+      sendFrame(ws, refusal);
+      return;
+    }
+  }
   const stored =
     retried ??
     room.append({ userId: att.user.id, cid: frame.cid }, now, (seq, timestamp) => ({
@@ -46,6 +56,7 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
       content: frame.content,
       ...cidField(frame.cid),
     }));
+  if (!retried) room.moderation.slowMode.sent(att.user.id, stored.timestamp);
   sendFrame(ws, {
     type: "ack",
     ...cidField(frame.cid),
@@ -105,6 +116,7 @@ export const roomHandlers: RoomHandlers = {
   join_room: joinRoom,
   leave_room: leaveRoom,
   file_share: shareFromFrame,
+  ...moderationHandlers,
 };
 
 type RoomHandlers = FrameHandlers<RoomDO, ConnectionAttachment, ClientFrame>;

@@ -1,10 +1,14 @@
 /**
  * RoomDO: one Durable Object per room, the single writer of its history. The
  * socket lifecycle (hibernation, attachments, the boundary of every frame, the
- * idle sweep) is the shared {@link HibernatingObject}; this file is about the
- * room: its welcome, its presence, and what its frames do.
+ * idle sweep, token refresh) is the shared {@link HibernatingObject}; this file
+ * is about the room: who may enter, its welcome, its presence, its moderation,
+ * its files, and what its frames do.
  */
 
+import { canModerate } from "../auth/roles";
+import type { RefreshScope } from "../auth/token-refresh";
+import type { Identity } from "../auth/verify";
 import {
   type Admission,
   RoomFiles,
@@ -20,11 +24,13 @@ import { type LogEntry, MessageLog, type MessagePage } from "../hibernation/mess
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendFrame } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import type { HistoryEntry, WelcomeFrame } from "../protocol/frames";
+import type { BanList, BannedBody, HistoryEntry, WelcomeFrame } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
 import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
+import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
+import { RoomModeration } from "./moderation/room-moderation";
 import { PresenceTag, RoomPresence } from "./room-presence";
 
 /** The Durable Object behind one room. */
@@ -32,6 +38,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   readonly store: MessageLog<StoredEntry>;
   readonly presence: RoomPresence;
   readonly files: RoomFiles;
+  readonly moderation: RoomModeration;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema);
@@ -41,6 +48,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.store = new MessageLog(ctx.storage, { limit: this.config.historyLimit });
     this.presence = new RoomPresence(ctx, this.config);
     this.files = new RoomFiles(ctx, env, this.config);
+    this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -48,12 +56,16 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     const upgrade = readForwardedUpgrade(req);
     const room = upgrade?.room;
     if (!upgrade || room === undefined) return notFoundResponse();
+    // Before the socket is accepted, so a banned user never appears in presence.
+    // Answered from memory after the user's first look-up; admins are above bans.
+    const ban = this.#banOf(upgrade.identity);
+    if (ban) return Response.json(ban, { status: 403 });
     const url = new URL(req.url);
     const diffs = url.searchParams.get(PRESENCE_DIFF_QUERY.name) === PRESENCE_DIFF_QUERY.value;
     const { history, ...welcome } = welcomeHistory(this.store, sinceOf(url), this.config.historyOnJoin);
     return this.acceptSocket(
       upgrade,
-      { room },
+      { room, ...roleField(upgrade.identity, room) },
       [diffs ? PresenceTag.Diff : PresenceTag.Each],
       (ws, att, now) => {
         this.presence.join(ws, att, now);
@@ -66,14 +78,32 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
           presence: this.presence.list(),
           history: history.map((entry) => this.files.link(entry, now)),
           ...welcome,
+          settings: this.moderation.settings(),
+          canModerate: att.role !== undefined,
         } satisfies WelcomeFrame);
       },
     );
   }
 
-  /** A history page for `GET /v1/rooms/:room/messages` (RPC from the worker). */
-  history(req: HistoryRequest): MessagePage<HistoryEntry> {
+  /**
+   * A history page for `GET /v1/rooms/:room/messages` (RPC from the worker), or
+   * the ban that refuses the reader: the same rule as upgrades, so the SDK's
+   * refusal probe learns why an upgrade failed.
+   */
+  history(req: HistoryRequest, reader: Identity): MessagePage<HistoryEntry> | { banned: BannedBody } {
+    const ban = this.#banOf(reader);
+    if (ban) return { banned: ban };
     return this.page(req, Date.now());
+  }
+
+  /** The audit log for `GET /v1/rooms/:room/moderation` (RPC; the worker checks the role). */
+  moderationLog(req: AuditLogRequest): AuditLogPage {
+    return this.moderation.log.page(req, this.pageSize());
+  }
+
+  /** Active bans for `GET /v1/rooms/:room/bans` (RPC; the worker checks the role). */
+  bans(): Omit<BanList, "room"> {
+    return { bans: this.moderation.bans.list(Date.now()) };
   }
 
   /** A history page as sent: files carry links signed at `now`. */
@@ -116,15 +146,52 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     return this.env.USER.getByName(userId);
   }
 
-  /** Announces the user's departure if it was their last connection. */
-  protected override onLeave(ws: WebSocket, att: ConnectionAttachment, now: number): void {
-    this.presence.leave(ws, att, now);
+  /**
+   * Announces the user's departure if it was their last connection: at once
+   * after a clean close, else after the presence grace (returned: the alarm
+   * must fire by then).
+   */
+  protected override onLeave(
+    ws: WebSocket,
+    att: ConnectionAttachment,
+    now: number,
+    clean: boolean,
+  ): number | undefined {
+    return this.presence.leave(ws, att, now, clean);
   }
 
-  /** Sends the batched presence changes, the sweep's departures included. */
-  protected override onAlarm(now: number): undefined {
+  /** Ends due presence graces, then sends the batched presence changes (the sweep's departures included). */
+  protected override onAlarm(now: number): number | undefined {
+    this.presence.expireGrace(now);
     this.presence.flush(now);
     this.files.prune(now);
-    return undefined;
+    return this.presence.nextGraceDue();
   }
+
+  /** A refreshed token must still cover this room. */
+  protected override refreshScope(att: ConnectionAttachment): RefreshScope {
+    return { userId: att.user.id, room: att.room };
+  }
+
+  /** The connection's role follows the refreshed token. */
+  protected override onTokenRefreshed(att: ConnectionAttachment, identity: Identity): void {
+    const { role } = roleField(identity, att.room);
+    if (role) att.role = role;
+    else delete att.role;
+  }
+
+  /** The `403 banned` body for this identity, or undefined when it may enter. */
+  #banOf(identity: Identity): BannedBody | undefined {
+    if (identity.role === "admin") return undefined;
+    const ban = this.moderation.bans.active(identity.id, Date.now());
+    if (!ban) return undefined;
+    const when = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
+    return { error: "banned", message: `you are banned from this room ${when}`, until: ban.until };
+  }
+}
+
+/** The attachment's `role`: the token's role if it may moderate `room`. */
+function roleField(identity: Identity, room: string): Pick<ConnectionAttachment, "role"> {
+  const { role } = identity;
+  return (role === "admin" || role === "moderator") && canModerate(identity, room) ? { role } : {};
 }

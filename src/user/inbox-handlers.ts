@@ -12,7 +12,7 @@ import { type InboxClientFrame, privateRequest } from "../protocol/schemas";
 import type { UserDO } from "./user-do";
 
 type InboxHandlers = FrameHandlers<UserDO, SocketAttachment, InboxClientFrame>;
-type Handler<T extends InboxClientFrame["type"]> = InboxHandlers[T];
+type Handler<T extends keyof InboxHandlers> = InboxHandlers[T];
 
 const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame) => {
   sendFrame(ws, await inbox.send(att.user, privateRequest(frame)));

@@ -1,0 +1,66 @@
+/**
+ * Moderator HTTP: a room's audit log and its active bans. Authenticated like
+ * every room request (room name, origin, token, rooms claim), then the role is
+ * checked here at the edge: only `admin`, or `moderator` within its `rooms`,
+ * gets past the worker. The room object answers from its own storage.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { z } from "zod";
+import { canModerate } from "../auth/roles";
+import { bearerToken } from "../auth/transport";
+import type { Identity } from "../auth/verify";
+import { readConfig } from "../config";
+import type { AuditPage, BanList } from "../protocol/frames";
+import { HISTORY_PAGE_MAX, querySeq } from "../protocol/schemas";
+import { HttpError } from "./http-error";
+import { isOriginAllowed } from "./origin";
+import { checkRoomAccess } from "./room-access";
+
+const auditQuerySchema = z.strictObject({
+  before: querySeq.optional(),
+  limit: querySeq.pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX)).optional(),
+});
+
+/** `/v1/rooms/:room/moderation` and `/v1/rooms/:room/bans`. */
+export const moderationRoutes = new Hono<{ Bindings: Env }>();
+
+moderationRoutes.use(
+  "/:room/*",
+  cors({
+    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
+    allowMethods: ["GET"],
+    allowHeaders: ["Authorization"],
+    maxAge: 600,
+  }),
+);
+
+/** The caller's identity, if it may moderate `room`; otherwise a refusal. */
+async function moderatorOf(req: Request, env: Env, room: string): Promise<Identity> {
+  const identity = await checkRoomAccess(req, env, room, bearerToken(req));
+  if (!canModerate(identity, room)) {
+    throw new HttpError(403, "forbidden", "only moderators and admins of this room may read this");
+  }
+  return identity;
+}
+
+moderationRoutes.get("/:room/moderation", async (c) => {
+  const room = c.req.param("room");
+  await moderatorOf(c.req.raw, c.env, room);
+  const query = auditQuerySchema.safeParse(c.req.query());
+  if (!query.success) {
+    throw new HttpError(400, "invalid_query", "before is an entry id, limit is 1-100");
+  }
+  const page = await c.env.ROOM.getByName(room).moderationLog(query.data);
+  return c.json({ room, ...page } satisfies AuditPage);
+});
+
+moderationRoutes.get("/:room/bans", async (c) => {
+  const room = c.req.param("room");
+  await moderatorOf(c.req.raw, c.env, room);
+  if (Object.keys(c.req.query()).length > 0) {
+    throw new HttpError(400, "invalid_query", "this endpoint takes no query");
+  }
+  const list = await c.env.ROOM.getByName(room).bans();
+  return c.json({ room, ...list } satisfies BanList);
+});
