@@ -4,19 +4,15 @@
  * `PRESENCE_GRACE_MS`; if they reconnect within it, neither the leave nor the
  * join is announced. Held departures are rows in SQLite, due at a time the
  * room's alarm fires for, so a room evicted during the grace still announces
- * each of them exactly once. The rows are cached in memory (rebuilt on first
- * use after a wake-up), so a join asks memory, not storage.
+ * each of them exactly once. Who is held is cached in memory (rebuilt on first
+ * use after a wake-up), so a join asks memory, not storage; due times are only
+ * read by the alarm, straight from storage.
  */
 import type { UserRef } from "../protocol/frames";
 
-interface Held {
-  user: UserRef;
-  due: number;
-}
-
 /** Departures waiting for their grace to end. */
 export class PresenceGrace {
-  #held: Map<string, Held> | undefined;
+  #held: Map<string, UserRef> | undefined;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(
@@ -32,7 +28,7 @@ export class PresenceGrace {
       user.name,
       due,
     );
-    this.#load().set(user.id, { user, due });
+    this.#load().set(user.id, user);
   }
 
   /** The user came back: forgets their held departure; true if there was one. */
@@ -45,31 +41,36 @@ export class PresenceGrace {
 
   /** Users whose departure is held (they still count as present). */
   users(): UserRef[] {
-    return [...this.#load().values()].map((h) => h.user);
+    return [...this.#load().values()];
   }
 
   /** Removes and returns the departures due at `now`. */
   takeDue(now: number): UserRef[] {
-    const due = [...this.#load().values()].filter((h) => h.due <= now);
-    if (due.length === 0) return [];
-    this.sql.exec("DELETE FROM presence_grace WHERE due <= ?", now);
-    for (const h of due) this.#held?.delete(h.user.id);
-    return due.map((h) => h.user);
+    const due = this.sql
+      .exec<{ user_id: string; name: string }>(
+        "DELETE FROM presence_grace WHERE due <= ? RETURNING user_id, name",
+        now,
+      )
+      .toArray()
+      .map((r) => ({ id: r.user_id, name: r.name }));
+    for (const user of due) this.#held?.delete(user.id);
+    return due;
   }
 
   /** When the next held departure is due, if any. */
   nextDue(): number | undefined {
-    let next: number | undefined;
-    for (const h of this.#load().values()) if (next === undefined || h.due < next) next = h.due;
-    return next;
+    return (
+      this.sql.exec<{ due: number | null }>("SELECT MIN(due) AS due FROM presence_grace").one().due ??
+      undefined
+    );
   }
 
-  #load(): Map<string, Held> {
+  #load(): Map<string, UserRef> {
     if (this.#held) return this.#held;
     const rows = this.sql
-      .exec<{ user_id: string; name: string; due: number }>("SELECT user_id, name, due FROM presence_grace")
+      .exec<{ user_id: string; name: string }>("SELECT user_id, name FROM presence_grace")
       .toArray();
-    this.#held = new Map(rows.map((r) => [r.user_id, { user: { id: r.user_id, name: r.name }, due: r.due }]));
+    this.#held = new Map(rows.map((r) => [r.user_id, { id: r.user_id, name: r.name }]));
     return this.#held;
   }
 }

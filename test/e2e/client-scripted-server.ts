@@ -36,6 +36,8 @@ export async function startScriptedServer(codes: number[]): Promise<ScriptedServ
       history: [],
       hasMore: false,
       resumed: false,
+      settings: { slowModeMs: 0 },
+      canModerate: false,
     };
     ws.send(JSON.stringify(welcome));
     ws.close(code, `scripted ${code}`);

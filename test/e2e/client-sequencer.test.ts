@@ -25,6 +25,8 @@ const welcome = (over: Partial<WelcomeFrame>): WelcomeFrame => ({
   history: [],
   hasMore: false,
   resumed: false,
+  settings: { slowModeMs: 0 },
+  canModerate: false,
   ...over,
 });
 

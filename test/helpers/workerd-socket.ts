@@ -22,6 +22,10 @@ export interface OpenOptions {
   token?: string;
   sub?: string;
   name?: string;
+  /** The token's `role` claim (`admin`, `moderator`, …). */
+  role?: string;
+  /** The token's `rooms` claim. */
+  rooms?: string[];
   since?: number;
   /** Extra upgrade query, e.g. `presence=diff`. */
   query?: string;
@@ -65,6 +69,8 @@ async function open<T extends "welcome" | "inbox_welcome">(
     (await signTestToken({
       ...(options.sub ? { sub: options.sub } : {}),
       ...(options.name ? { name: options.name } : {}),
+      ...(options.role ? { role: options.role } : {}),
+      ...(options.rooms ? { rooms: options.rooms } : {}),
     }));
   const params = [options.since !== undefined ? `since=${options.since}` : "", options.query ?? ""].filter(
     Boolean,
@@ -85,6 +91,21 @@ async function open<T extends "welcome" | "inbox_welcome">(
     response,
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
   };
+}
+
+/**
+ * Tries to connect to `room` and returns the refusal (status and JSON body);
+ * fails the test if the upgrade is accepted.
+ * @example expect((await refusedUpgrade(room, { sub: "bob" })).status).toBe(403);
+ */
+export async function refusedUpgrade(
+  room: string,
+  options: { sub: string; role?: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const token = await signTestToken({ sub: options.sub, ...(options.role ? { role: options.role } : {}) });
+  const response = await exports.default.fetch(upgradeRequest(room, { Authorization: `Bearer ${token}` }));
+  if (response.webSocket) throw new Error("expected a refusal, the upgrade was accepted");
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** A barrier: once `room_joined` comes back, every frame sent before it was handled. */
