@@ -150,7 +150,10 @@ describe("ban", () => {
     mod.send({ type: "ban", userId: "root" });
     await mod.frames.next("moderation");
     await openRoom(room, { sub: "root", role: "admin" });
-    const page = await stubOf(room).history({}, { id: "root", name: "root", exp: Math.floor(Date.now() / 1000) + 60 });
+    const page = await stubOf(room).history(
+      {},
+      { id: "root", name: "root", exp: Math.floor(Date.now() / 1000) + 60 },
+    );
     expect(page).toMatchObject({ banned: { error: "banned", until: null } });
   });
 
