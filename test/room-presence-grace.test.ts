@@ -37,14 +37,20 @@ function presenceFrames(socket: TestSocket, mark: number) {
   return socket.frames.all.slice(mark).filter((f) => f.type === "user_left" || f.type === "user_joined");
 }
 
+/** A room where `witness` saw bob join, then bob's socket dropped; `mark` = frames the witness had by then. */
+async function witnessOfADrop() {
+  const room = freshRoom();
+  const witness = await openRoom(room, { sub: "witness" });
+  const bob = await openRoom(room, { sub: "bob" });
+  await witness.frames.next("user_joined");
+  const mark = witness.frames.all.length;
+  await drop(bob);
+  return { room, witness, mark };
+}
+
 describe("presence grace", () => {
   it("a reconnect within the grace shows no user_left / user_joined pair", async () => {
-    const room = freshRoom();
-    const witness = await openRoom(room, { sub: "witness" });
-    const bob = await openRoom(room, { sub: "bob" });
-    await witness.frames.next("user_joined");
-    const mark = witness.frames.all.length;
-    await drop(bob);
+    const { room, witness, mark } = await witnessOfADrop();
     // Within the grace bob still counts as present, for newcomers too.
     const carol = await openRoom(room, { sub: "carol" });
     expect(carol.welcome.presence.map((u) => u.id).sort()).toEqual(["bob", "carol", "witness"]);
@@ -92,12 +98,7 @@ describe("presence grace", () => {
   });
 
   it("a reconnect after an eviction still ends the grace silently", async () => {
-    const room = freshRoom();
-    const witness = await openRoom(room, { sub: "witness" });
-    const bob = await openRoom(room, { sub: "bob" });
-    await witness.frames.next("user_joined");
-    const mark = witness.frames.all.length;
-    await drop(bob);
+    const { room, witness, mark } = await witnessOfADrop();
     await evictDurableObject(stubOf(room), { webSockets: "hibernate" });
     await openRoom(room, { sub: "bob" });
     await endGrace(room);

@@ -45,10 +45,11 @@ async function join(room: string, sub: string, claims: { role?: string; exp?: nu
  * event would wait for ws's 30 s closing timeout; ending the TCP connection from
  * our side once the close frame is in (CLOSING) reports the server's code.
  */
-async function serverCloseCode(socket: NodeSocket): Promise<{ code: number; reason: string }> {
-  await vi.waitFor(() => expect(socket.ws.readyState).toBeGreaterThanOrEqual(WebSocket.CLOSING), {
-    timeout: 5000,
-  });
+async function serverCloseCode(
+  socket: NodeSocket,
+  timeout = 5000,
+): Promise<{ code: number; reason: string }> {
+  await vi.waitFor(() => expect(socket.ws.readyState).toBeGreaterThanOrEqual(WebSocket.CLOSING), { timeout });
   socket.ws.terminate();
   return socket.frames.closed();
 }

@@ -24,8 +24,15 @@ import type { ClientFrameOf } from "../../protocol/schemas";
 import type { ConnectionAttachment } from "../attachment";
 import type { Handler } from "../frame-handlers";
 import type { RoomDO } from "../room-do";
+import type { RestrictionKind, Restrictions } from "./restrictions";
 
 type TargetFrame = ClientFrameOf<"kick" | "ban" | "mute">;
+
+/** The user a kick, ban or mute is aimed at, and their live connections here. */
+interface Target {
+  user: UserRef;
+  connections: Connection<ConnectionAttachment>[];
+}
 
 /** The moderation frame handlers, keyed by frame type. */
 export const moderationHandlers: {
@@ -43,63 +50,17 @@ export const moderationHandlers: {
   },
 
   ban: (room, ws, att, frame, now) => {
-    const target = resolveTarget(room, ws, att, frame);
-    if (!target) return;
-    const until = frame.durationMs !== undefined ? now + frame.durationMs : null;
-    room.moderation.bans.set({
-      user: target.user,
-      until,
-      ...reasonField(frame.reason),
-      by: att.user,
-      timestamp: now,
-    });
-    act(
-      room,
-      ws,
-      action(att, "ban", now, { target: target.user, until, ...reasonField(frame.reason) }),
-      frame.cid,
-    );
-    closeAll(room, target.connections, "banned");
+    const target = restrict(room, ws, att, frame, now);
+    if (target) closeAll(room, target.connections, "banned");
   },
 
-  unban: (room, ws, att, frame, now) => {
-    if (!mayModerate(ws, att, frame.cid)) return;
-    const lifted = room.moderation.bans.remove(frame.userId, now);
-    if (!lifted) {
-      refuse(ws, ErrorCode.NotFound, "that user is not banned from this room", frame.cid);
-      return;
-    }
-    act(room, ws, action(att, "unban", now, { target: lifted.user }), frame.cid);
-  },
+  unban: (room, ws, att, frame, now) => lift(room, ws, att, frame, now),
 
   mute: (room, ws, att, frame, now) => {
-    const target = resolveTarget(room, ws, att, frame);
-    if (!target) return;
-    const until = frame.durationMs !== undefined ? now + frame.durationMs : null;
-    room.moderation.mutes.set({
-      user: target.user,
-      until,
-      ...reasonField(frame.reason),
-      by: att.user,
-      timestamp: now,
-    });
-    act(
-      room,
-      ws,
-      action(att, "mute", now, { target: target.user, until, ...reasonField(frame.reason) }),
-      frame.cid,
-    );
+    restrict(room, ws, att, frame, now);
   },
 
-  unmute: (room, ws, att, frame, now) => {
-    if (!mayModerate(ws, att, frame.cid)) return;
-    const lifted = room.moderation.mutes.remove(frame.userId, now);
-    if (!lifted) {
-      refuse(ws, ErrorCode.NotFound, "that user is not muted in this room", frame.cid);
-      return;
-    }
-    act(room, ws, action(att, "unmute", now, { target: lifted.user }), frame.cid);
-  },
+  unmute: (room, ws, att, frame, now) => lift(room, ws, att, frame, now),
 
   delete_message: (room, ws, att, frame, now) => {
     const message = room.store.get(frame.seq);
@@ -134,6 +95,49 @@ export const moderationHandlers: {
   },
 };
 
+/**
+ * Stores a ban or mute of the frame's target and announces it; returns the
+ * target, or undefined when the actor may not restrict them (already refused).
+ */
+function restrict(
+  room: RoomDO,
+  ws: WebSocket,
+  att: ConnectionAttachment,
+  frame: ClientFrameOf<"ban" | "mute">,
+  now: number,
+): Target | undefined {
+  const target = resolveTarget(room, ws, att, frame);
+  if (!target) return undefined;
+  const until = frame.durationMs !== undefined ? now + frame.durationMs : null;
+  const reason = reasonField(frame.reason);
+  restrictionsOf(room, frame.type).set({ user: target.user, until, ...reason, by: att.user, timestamp: now });
+  act(room, ws, action(att, frame.type, now, { target: target.user, until, ...reason }), frame.cid);
+  return target;
+}
+
+/** Lifts a ban or mute (`not_found` when none is in force) and announces it. */
+function lift(
+  room: RoomDO,
+  ws: WebSocket,
+  att: ConnectionAttachment,
+  frame: ClientFrameOf<"unban" | "unmute">,
+  now: number,
+): void {
+  if (!mayModerate(ws, att, frame.cid)) return;
+  const kind = frame.type === "unban" ? "ban" : "mute";
+  const lifted = restrictionsOf(room, kind).remove(frame.userId, now);
+  if (!lifted) {
+    const what = kind === "ban" ? "banned from" : "muted in";
+    refuse(ws, ErrorCode.NotFound, `that user is not ${what} this room`, frame.cid);
+    return;
+  }
+  act(room, ws, action(att, frame.type, now, { target: lifted.user }), frame.cid);
+}
+
+function restrictionsOf(room: RoomDO, kind: RestrictionKind): Restrictions {
+  return kind === "ban" ? room.moderation.bans : room.moderation.mutes;
+}
+
 function refuse(ws: WebSocket, code: ErrorCode, message: string, ref: string | undefined): void {
   sendFrame(ws, errorFrame(code, message, { ref }));
 }
@@ -154,7 +158,7 @@ function resolveTarget(
   ws: WebSocket,
   att: ConnectionAttachment,
   frame: TargetFrame,
-): { user: UserRef; connections: Connection<ConnectionAttachment>[] } | undefined {
+): Target | undefined {
   if (!mayModerate(ws, att, frame.cid)) return undefined;
   if (frame.userId === att.user.id) {
     refuse(ws, ErrorCode.InvalidMessage, "you cannot kick, ban or mute yourself", frame.cid);
