@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConnectionAttachment } from "../src/room/attachment";
 import { freshRoom, signTestToken } from "./helpers/tokens";
-import { openRoom, roundTrip } from "./helpers/workerd-socket";
+import { openInbox, openRoom, roundTrip } from "./helpers/workerd-socket";
 
 const stubOf = (room: string) => env.ROOM.getByName(room);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -72,5 +72,19 @@ describe("token refresh", () => {
     alice.send({ type: "slow_mode", intervalMs: 0, cid: "demoted" });
     expect((await alice.frames.next("error")).code).toBe("forbidden");
     await roundTrip(alice);
+  });
+
+  it("works on inbox sockets too (the shared socket machinery answers it)", async () => {
+    const sub = `ivy-${crypto.randomUUID()}`;
+    const inbox = await openInbox({ token: await signTestToken({ sub, exp: nowSeconds() + 30 }) });
+    const newExp = nowSeconds() + 3600;
+    inbox.send({ type: "auth", token: await signTestToken({ sub, exp: newExp }), cid: "i1" });
+    expect(await inbox.frames.next("auth_ok")).toEqual({ type: "auth_ok", exp: newExp, cid: "i1" });
+    inbox.send({ type: "auth", token: await signTestToken({ sub: "someone-else" }), cid: "i2" });
+    expect(await inbox.frames.next("error")).toMatchObject({ code: "unauthorized", ref: "i2" });
+    const att = await runInDurableObject(env.USER.getByName(sub), (_i, state) =>
+      state.getWebSockets().map((ws) => (ws.deserializeAttachment() as { exp: number }).exp),
+    );
+    expect(att).toEqual([newExp]);
   });
 });
