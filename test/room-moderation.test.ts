@@ -4,7 +4,9 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ModerationFrame } from "../src/protocol/frames";
+import { binaryPng } from "./helpers/files";
 import { freshRoom, signTestToken } from "./helpers/tokens";
+import { storedKeys } from "./helpers/uploads";
 import {
   openRoom,
   refusedUpgrade,
@@ -299,3 +301,26 @@ async function runSql(room: string, query: string): Promise<unknown[]> {
   const { runInDurableObject } = await import("cloudflare:test");
   return runInDurableObject(stubOf(room), (_i, state) => state.storage.sql.exec(query).toArray());
 }
+
+describe("delete_message of a shared file", () => {
+  it("leaves a room_message tombstone and deletes the object from R2", async () => {
+    const { room, mod, bob } = await moderatedRoom();
+    const bytes = binaryPng(2_000);
+    bob.send({
+      type: "file_share",
+      fileName: "oops.png",
+      fileType: "image/png",
+      fileData: btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")),
+      cid: "f",
+    });
+    const ack = await bob.frames.next("ack");
+    expect(await storedKeys(room)).toHaveLength(1);
+    mod.send({ type: "delete_message", seq: ack.seq, cid: "d" });
+    expect(await mod.frames.next("message_deleted")).toMatchObject({ seq: ack.seq, id: ack.id });
+    const late = await openRoom(room, { sub: "late" });
+    expect(late.welcome.history).toEqual([
+      expect.objectContaining({ type: "room_message", seq: ack.seq, id: ack.id, content: "", deleted: true }),
+    ]);
+    await expect.poll(() => storedKeys(room), { timeout: 5000 }).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import type { StoredEntry } from "../../files/room-files";
 import { errorFrame } from "../../hibernation/error-frame";
 import type { MessageLog } from "../../hibernation/message-log";
 import { ErrorCode } from "../../protocol/codes";
-import type { ErrorFrame, RoomMessageFrame, RoomSettings } from "../../protocol/frames";
+import type { ErrorFrame, RoomSettings } from "../../protocol/frames";
 import type { ConnectionAttachment } from "../attachment";
 import { AuditLog } from "./audit-log";
 import { createRestrictionsTable, Restrictions } from "./restrictions";
