@@ -127,4 +127,21 @@ describe("private messages", () => {
     expect((await ann.frames.next("history")).messages).toEqual([]);
     expect(ann.frames.pending("ack")).toEqual([]);
   });
+
+  it("floods get rate_limited, then close 4008; nothing refused is stored", async () => {
+    const [a, b] = [freshUser("ann"), freshUser("ben")];
+    const ann = await openInbox({ sub: a });
+    // Far more than the bucket holds (100): even if a token refills mid-flood, five refusals in a row follow.
+    for (let i = 0; i < 150; i++)
+      ann.send({ type: "private_message", to: b, content: `m${i}`, cid: `f${i}` });
+    expect(await ann.frames.next("error")).toMatchObject({ code: "rate_limited" });
+    expect((await ann.frames.closed(15_000)).code).toBe(4008);
+    // Every acked message is stored; the refused ones (at least 40 of the 150) are not.
+    // (Sends still in flight at the close are stored, but their acks go nowhere.)
+    const acked = ann.frames.all.filter((f) => f.type === "ack").length;
+    const ben = await openInbox({ sub: b });
+    const stored = ben.welcome.conversations[0]?.unread ?? 0;
+    expect(stored).toBeGreaterThanOrEqual(acked);
+    expect(stored).toBeLessThanOrEqual(110);
+  });
 });
