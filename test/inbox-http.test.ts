@@ -31,7 +31,7 @@ describe("GET /v1/inbox/ws refusals", () => {
     expect(await refusal(await upgrade(auth, "?since=x"))).toEqual({ status: 400, error: "invalid_query" });
     const other = await upgrade({ ...auth, "Sec-WebSocket-Protocol": "chat" });
     expect(await refusal(other)).toEqual({ status: 400, error: "unsupported_subprotocol" });
-  });
+  }, 20_000); // the file's first requests also pay for the worker's cold start
 
   it("opens the token's own inbox, with the token in the subprotocol", async () => {
     const sub = freshUser("ann");
