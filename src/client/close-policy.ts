@@ -6,6 +6,7 @@
  * transient and retried with backoff.
  */
 import { CloseCode } from "../protocol/codes";
+import type { ModerationFrame } from "../protocol/frames";
 
 /** Why a connection ended, as reported in `state` events. */
 export type CloseKind =
@@ -39,6 +40,12 @@ export interface CloseInfo {
   kind: CloseKind;
   /** For `refused`: the HTTP status the probe saw. */
   status?: number;
+  /** For `refused`: the error code of the refusal body (`banned`, `token_expired`, …), when known. */
+  error?: string;
+  /** For a ban (`kicked` by a ban, or `refused` with `banned`): when it ends (ms; null = never). */
+  until?: number | null;
+  /** For `kicked`: the `moderation` frame that removed us (who, why, until when). */
+  moderation?: ModerationFrame;
 }
 
 /** What to do after a close. */
@@ -86,4 +93,19 @@ export function closeAction(kind: CloseKind): CloseAction {
     default:
       return "retry";
   }
+}
+
+/**
+ * How a client that saw its own kick or ban (the `moderation` frame before the
+ * 4003 close) reports the end: kind `kicked`, with the frame, and `until` for a ban.
+ * @example removalInfo(frame).until // a ban's end, null = permanent
+ */
+export function removalInfo(frame: ModerationFrame): CloseInfo {
+  return {
+    code: CloseCode.Kicked,
+    reason: frame.action === "ban" ? "banned" : "kicked",
+    kind: "kicked",
+    moderation: frame,
+    ...(frame.action === "ban" ? { until: frame.until ?? null } : {}),
+  };
 }

@@ -7,9 +7,12 @@
  */
 import type {
   AckFrame,
+  AuthOkFrame,
   ErrorFrame,
   FileShareFrame,
   HistoryFrame,
+  MessageDeletedFrame,
+  ModerationFrame,
   PongFrame,
   PresenceFrame,
   RoomJoinedFrame,
@@ -79,6 +82,12 @@ export interface ClientEvents {
   typing: UserRef[];
   /** The outbox changed (a send, an ack, a retry, a failure). */
   outbox: OutboxEntry[];
+  /** A moderation action in the room (kick, ban, mute, slow mode, a moderator's deletion, …). */
+  moderation: ModerationFrame;
+  /** A message was deleted: show `seq` as deleted (history already holds its tombstone). */
+  message_deleted: MessageDeletedFrame;
+  /** The token was renewed on the open socket; the connection now lasts until `exp`. */
+  auth_ok: AuthOkFrame;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type {
   AckFrame,
+  AuthOkFrame,
   ConversationSummary,
   ErrorFrame,
   InboxHistoryFrame,
@@ -36,6 +37,8 @@ export interface InboxEvents {
   history: InboxHistoryFrame;
   error: ErrorFrame;
   pong: PongFrame;
+  /** The token was renewed on the open socket; the connection now lasts until `exp`. */
+  auth_ok: AuthOkFrame;
   /** After every reconnect that sent `since`; `resumed: false` means messages may be missing. */
   resume: ResumeInfo;
   /** The conversation list changed (a message, a read, a receipt, a welcome). */

@@ -73,6 +73,7 @@ export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame
       case "ack":
       case "error":
       case "pong":
+      case "auth_ok":
         this.common(frame);
         break;
       case "read_marked":

@@ -4,7 +4,8 @@
  * talk to those (state, outbox, subscribe, connect, reconnect, close, queueing
  * a send). Each client adds its own endpoint, session and API.
  */
-import type { AckFrame, AnyServerFrame, UserRef } from "../protocol/frames";
+import type { AckFrame, AnyServerFrame, AuthOkFrame, UserRef } from "../protocol/frames";
+import type { CloseInfo } from "./close-policy";
 import { Emitter, type Unsubscribe } from "./emitter";
 import { RoomcastError } from "./errors";
 import { type ConnectionState, nextWelcome } from "./events";
@@ -43,15 +44,27 @@ export abstract class LinkedClient<
   constructor(
     options: Omit<ClientOptions, "room">,
     endpoint: (base: URL) => LinkEndpoint,
-    session: (options: ResolvedOptions, events: Emitter<E>, restart: () => void) => S,
+    session: (
+      options: ResolvedOptions,
+      events: Emitter<E>,
+      restart: () => void,
+      /** Ends the client for good now (a kick or ban the session saw). */
+      end: (info: CloseInfo) => void,
+    ) => S,
   ) {
     this.options = resolveOptions(options);
-    this.session = session(this.options, this.events, () => this.#link.restart("catch-up timed out"));
+    this.session = session(
+      this.options,
+      this.events,
+      () => this.#link.restart("catch-up timed out"),
+      (info) => this.#link.end(info),
+    );
     this.#link = new ReconnectingLink(
       this.options,
       endpoint(socketBase(this.options.url)),
       this.session,
       (state) => this.events.emit("state", state as E["state"]),
+      () => this.refreshToken(),
     );
   }
 
@@ -90,6 +103,20 @@ export abstract class LinkedClient<
     const opened = state.status === "open" ? Promise.resolve(state.welcome) : nextWelcome<W, E>(this.events);
     this.#link.connect();
     return opened;
+  }
+
+  /**
+   * Renews the token on the open socket: asks the token provider (reason
+   * `refresh`) and sends `auth`. Resolves with `auth_ok`; rejects with
+   * `unauthorized` (the old token stays in force), `closed` or `timeout`.
+   * Called by itself before expiry (option `tokenRefresh`).
+   */
+  async refreshToken(): Promise<AuthOkFrame> {
+    if (this.#link.state.status !== "open") throw new RoomcastError("closed", "not connected");
+    const token = await this.options.token("refresh");
+    const reply = await this.session.stream.request<AuthOkFrame>({ type: "auth", token, cid: newCid() });
+    this.#link.renewed(token);
+    return reply;
   }
 
   /** Skips the rest of a reconnect delay (say, when the browser reports it is back online). */

@@ -6,7 +6,7 @@
  * what lets the outbox and the `since` cursor survive drops. The room and
  * inbox sessions add their own state (presence and typing; conversations).
  */
-import type { AckFrame, ErrorFrame, PongFrame, UserRef } from "../protocol/frames";
+import type { AckFrame, AuthOkFrame, ErrorFrame, PongFrame, UserRef } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
 import type { Emitter } from "./emitter";
 import { RoomcastError } from "./errors";
@@ -20,6 +20,7 @@ import {
 } from "./message-sequencer";
 import type { ResolvedOptions } from "./options";
 import { Outbox, type OutboxEntry } from "./outbox";
+import { Replies } from "./replies";
 
 /** Writes a frame on the open socket; false when there is none. */
 export type FrameWriter = (frame: object) => boolean;
@@ -48,6 +49,8 @@ export type StreamEmit<M, P> = <K extends keyof StreamEvents<M, P>>(
  */
 export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
   readonly outbox = new Outbox();
+  /** Requests answered by a frame echoing their `cid` (moderation, token refresh). */
+  readonly replies: Replies<object>;
   readonly sequencer: MessageSequencer<M>;
   readonly #history: HistoryRequests<P>;
   #write: FrameWriter | undefined;
@@ -63,6 +66,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
     private readonly deliverOne: (message: M) => void = (message) => emit("message", message),
   ) {
     this.sequencer = new MessageSequencer<M>(options.since);
+    this.replies = new Replies(options.timing, options.requestTimeoutMs);
     this.#history = new HistoryRequests<P>(options.timing, options.requestTimeoutMs, (origin) => {
       if (origin === "catch-up") restart();
       else this.#pump();
@@ -79,9 +83,22 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
     return this.#write?.(frame) ?? false;
   }
 
+  /**
+   * Sends a request that the server answers with a frame echoing its `cid`;
+   * rejects with the server's error, `timeout`, or `closed` when not connected
+   * or the socket drops first (whether it was acted on is then unknown).
+   */
+  request<T extends object>(frame: { type: string; cid: string } & Record<string, unknown>): Promise<T> {
+    if (!this.#write) return Promise.reject(new RoomcastError("closed", "not connected"));
+    const answer = this.replies.wait(frame.cid) as Promise<T>;
+    this.write(frame);
+    return answer;
+  }
+
   /** The socket dropped: unacked messages go back to the queue. */
   detach(): void {
     this.#write = undefined;
+    this.replies.failAll(new RoomcastError("closed", "the connection dropped before the server answered"));
     this.outbox.requeue();
     this.#history.reset();
     this.emit("outbox", this.outbox.snapshot());
@@ -90,6 +107,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
   /** Closed for good: everything pending is rejected with `err`. */
   fail(err: RoomcastError): void {
     this.#write = undefined;
+    this.replies.failAll(err);
     this.outbox.failAll(err);
     this.#history.failAll(err);
     this.emit("outbox", []);
@@ -141,6 +159,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
   /** An error: rejects the outbox entry it refers to, if any. */
   error(frame: ErrorFrame): void {
     this.emit("error", frame);
+    this.replies.reject(frame.ref, RoomcastError.fromFrame(frame));
     if (this.outbox.fail(frame.ref, RoomcastError.fromFrame(frame))) {
       this.emit("outbox", this.outbox.snapshot());
     }
@@ -190,7 +209,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
  * user the last welcome named, and the `since` the link reads.
  */
 export abstract class StreamSession<
-  E extends { pong: PongFrame },
+  E extends { pong: PongFrame; auth_ok: AuthOkFrame },
   M extends Sequenced,
   P extends SequencedPage<M>,
 > {
@@ -219,10 +238,13 @@ export abstract class StreamSession<
     return this.currentUser;
   }
 
-  /** The frames every session handles alike: `ack`, `error` and `pong`. */
-  protected common(frame: AckFrame | ErrorFrame | PongFrame): void {
+  /** The frames every session handles alike: `ack`, `error`, `pong` and `auth_ok`. */
+  protected common(frame: AckFrame | ErrorFrame | PongFrame | AuthOkFrame): void {
     if (frame.type === "ack") this.stream.ack(frame);
     else if (frame.type === "error") this.stream.error(frame);
-    else (this.events.emit as (event: "pong", payload: PongFrame) => void)("pong", frame);
+    else if (frame.type === "auth_ok") {
+      this.stream.replies.resolve(frame.cid, frame);
+      (this.events.emit as (event: "auth_ok", payload: AuthOkFrame) => void)("auth_ok", frame);
+    } else (this.events.emit as (event: "pong", payload: PongFrame) => void)("pong", frame);
   }
 }

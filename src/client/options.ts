@@ -17,7 +17,9 @@ export type TokenRequestReason =
   /** The server closed with 4001: the last token expired; return a new one. */
   | "expired"
   /** The upgrade was refused with 401: the last token is not accepted; return a new one. */
-  | "refused";
+  | "refused"
+  /** The token expires soon; it will be renewed on the open socket (`auth`): return a new one. */
+  | "refresh";
 
 /** Returns a token, possibly fetching a fresh one. */
 export type TokenProvider = (reason: TokenRequestReason) => string | Promise<string>;
@@ -47,6 +49,13 @@ export interface ClientOptions {
    * refusal (stop) from an outage (retry). Default true. See docs/client.md.
    */
   probeRefusals?: boolean;
+  /**
+   * Renew the token on the open socket (`auth`) this long before it expires,
+   * asking the token provider with reason `refresh`. Default 60000 ms (or at
+   * 90 % of a shorter lifetime). `false` turns it off; a static token string
+   * cannot be renewed, so it is off for those.
+   */
+  tokenRefresh?: { beforeExpiryMs: number } | false;
   /** Resume from this seq on the first connection (messages up to it are not delivered). */
   since?: number;
   /** Clock, timers and randomness (tests inject fakes). */
@@ -69,6 +78,7 @@ export interface ResolvedOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   probeRefusals: boolean;
+  tokenRefresh: { beforeExpiryMs: number } | false;
   since: number | undefined;
   timing: Timing;
   WebSocket: WebSocketConstructor;
@@ -91,6 +101,7 @@ export function resolveOptions(options: Omit<ClientOptions, "room">): ResolvedOp
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     probeRefusals: options.probeRefusals ?? true,
+    tokenRefresh: options.tokenRefresh ?? { beforeExpiryMs: 60_000 },
     since: options.since,
     timing: resolveTiming(options.timing),
     WebSocket: WebSocketImpl,

@@ -13,8 +13,9 @@ import { Connection } from "./connection";
 import { RoomcastError } from "./errors";
 import type { ConnectionState } from "./events";
 import type { ResolvedOptions, TokenRequestReason } from "./options";
-import { probeRefusal } from "./refusal-probe";
+import { probeRefusal, refusalInfo } from "./refusal-probe";
 import { Timer } from "./timing";
+import { TokenRenewal } from "./token-renewal";
 import { openSocket, resolveTransport, type SocketUrl } from "./transport";
 
 /** Where a link connects. */
@@ -46,6 +47,7 @@ export interface LinkSession<F> {
  */
 export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame> {
   readonly #retry: Timer;
+  readonly #renewal: TokenRenewal;
   #state: ConnectionState<W> = { status: "idle" };
   #conn: Connection | undefined;
   #attempt = 0;
@@ -59,8 +61,24 @@ export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame
     private readonly endpoint: LinkEndpoint,
     private readonly session: LinkSession<F>,
     private readonly onState: (state: ConnectionState<W>) => void,
+    /** Renews the token on the open socket (called before it expires). */
+    renew: () => Promise<unknown>,
   ) {
     this.#retry = new Timer(o.timing);
+    this.#renewal = new TokenRenewal(o, renew);
+  }
+
+  /** The token now in force on the open socket (after an `auth_ok`): renew it before it expires. */
+  renewed(token: string): void {
+    this.#renewal.arm(token);
+  }
+
+  /** Ends for good with `info` (a kick or ban seen in a frame), without waiting for the close. */
+  end(info: CloseInfo): void {
+    if (this.#state.status === "closed") return;
+    const conn = this.#conn;
+    this.#finish(info);
+    conn?.abandon(info);
   }
 
   /** The current connection state. */
@@ -124,19 +142,20 @@ export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame
       ws,
       { timing: this.o.timing, connectTimeoutMs: this.o.connectTimeoutMs, heartbeat: this.o.heartbeat },
       {
-        frame: (frame) => this.#onFrame(conn, frame as F),
+        frame: (frame) => this.#onFrame(conn, frame as F, token),
         end: (info, welcomed) => void this.#onEnd(conn, info, welcomed, token),
       },
     );
     this.#conn = conn;
   }
 
-  #onFrame(conn: Connection, frame: F): void {
+  #onFrame(conn: Connection, frame: F, token: string): void {
     if (frame.type === "welcome" || frame.type === "inbox_welcome") {
       this.#attempt = 0;
       this.#refreshedAfterRefusal = false;
       this.#tokenReason = "reconnect";
       this.#setState({ status: "open", welcome: frame as unknown as W });
+      this.#renewal.arm(token);
     }
     this.session.frame(frame, (f) => conn.send(JSON.stringify(f)));
   }
@@ -144,6 +163,7 @@ export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame
   async #onEnd(conn: Connection, info: CloseInfo, welcomed: boolean, token: string): Promise<void> {
     if (this.#conn !== conn) return;
     this.#conn = undefined;
+    this.#renewal.cancel();
     if (this.#state.status === "closed") return;
     this.session.detach();
     const generation = this.#generation;
@@ -157,8 +177,7 @@ export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame
           this.#tokenReason = "refused";
           this.#scheduleRetry(info, 0);
         } else {
-          const reason = `the upgrade was refused with HTTP ${probe.status}`;
-          this.#finish({ code: info.code, reason, kind: "refused", status: probe.status });
+          this.#finish(refusalInfo(info, probe));
         }
         return;
       }
@@ -202,6 +221,7 @@ export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame
   #finish(info: CloseInfo): void {
     this.#generation += 1;
     this.#retry.cancel();
+    this.#renewal.cancel();
     this.#setState({ status: "closed", reason: info });
     this.session.fail(new RoomcastError("closed", `closed for good: ${info.kind} (${info.reason})`));
   }

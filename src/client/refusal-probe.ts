@@ -9,10 +9,16 @@
  * refused for that reason. Anything else (a network error, 5xx, 200 — e.g. a
  * 429 on connects) is treated as transient.
  */
+import type { CloseInfo } from "./close-policy";
 import { httpBase, withSlash } from "./transport";
 
-/** What the probe found: `refused` with the status, or `unknown` (treat as transient). */
-export type ProbeResult = { refused: true; status: 400 | 401 | 403 } | { refused: false };
+/**
+ * What the probe found: `refused` with the status (and, when the body says so,
+ * its error code and a ban's `until`), or not (treat as transient).
+ */
+export type ProbeResult =
+  | { refused: true; status: 400 | 401 | 403; error?: string; until?: number | null }
+  | { refused: false };
 
 /** A `fetch` the probe may use (the global one by default). */
 export type FetchLike = (
@@ -20,6 +26,8 @@ export type FetchLike = (
   init: { headers: Record<string, string>; signal?: AbortSignal },
 ) => Promise<{
   status: number;
+  /** The JSON body (optional: only used to say why, e.g. `banned` and until when). */
+  json?: () => Promise<unknown>;
 }>;
 
 /**
@@ -59,10 +67,42 @@ export async function probeRefusal(
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (res.status === 400 || res.status === 401 || res.status === 403) {
-      return { refused: true, status: res.status };
+      return { refused: true, status: res.status, ...(await refusalBody(res)) };
     }
   } catch {
     // Unreachable, CORS-blocked or timed out: nothing learned.
   }
   return { refused: false };
+}
+
+/** The refusal body's `error` code and `until` (of a ban), when it has them. */
+async function refusalBody(res: {
+  json?: () => Promise<unknown>;
+}): Promise<{ error?: string; until?: number | null }> {
+  try {
+    const body = (await res.json?.()) as { error?: unknown; until?: unknown } | undefined;
+    return {
+      ...(typeof body?.error === "string" ? { error: body.error } : {}),
+      ...(typeof body?.until === "number" || body?.until === null ? { until: body.until } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * How a refused upgrade is reported: kind `refused` with the status, and the
+ * body's error code and a ban's `until` when the probe read them.
+ * @example refusalInfo(info, { refused: true, status: 403, error: "banned", until: null })
+ */
+export function refusalInfo(info: CloseInfo, probe: Extract<ProbeResult, { refused: true }>): CloseInfo {
+  const { status, error, until } = probe;
+  return {
+    code: info.code,
+    reason: `the upgrade was refused with HTTP ${status}${error ? ` ${error}` : ""}`,
+    kind: "refused",
+    status,
+    ...(error !== undefined ? { error } : {}),
+    ...(until !== undefined ? { until } : {}),
+  };
 }

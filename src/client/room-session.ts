@@ -5,8 +5,16 @@
  * and the `since` cursor survive drops. {@link RoomcastClient} owns the
  * sockets and the reconnect policy; this owns the room's state.
  */
-import type { HistoryEntry, HistoryFrame, PresenceDiffFrame, ServerFrame } from "../protocol/frames";
+import type {
+  HistoryEntry,
+  HistoryFrame,
+  ModerationFrame,
+  PresenceDiffFrame,
+  RoomSettings,
+  ServerFrame,
+} from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
+import { type CloseInfo, removalInfo } from "./close-policy";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
 import type { ClientEvents } from "./events";
@@ -27,12 +35,16 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
   readonly presence = new Presence();
   readonly typingIn: IncomingTyping;
   readonly typingOut: OutgoingTyping;
+  #settings: RoomSettings = { slowModeMs: 0 };
+  #canModerate = false;
 
   constructor(
     options: ResolvedOptions,
     events: Emitter<ClientEvents>,
     /** A catch-up page was lost: the connection must be restarted to resume cleanly. */
     restart: () => void,
+    /** Ends the client for good (we were kicked or banned). */
+    private readonly end: (info: CloseInfo) => void = () => {},
   ) {
     super(
       options,
@@ -48,6 +60,16 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
     this.typingIn = new IncomingTyping(options.timing, options.typing, (users) =>
       events.emit("typing", users),
     );
+  }
+
+  /** The room's settings (slow mode), as of the welcome and later `moderation` frames. */
+  get settings(): RoomSettings {
+    return this.#settings;
+  }
+
+  /** Whether this connection may moderate (from the welcome; a token refresh may change it). */
+  get canModerate(): boolean {
+    return this.#canModerate;
   }
 
   /** The socket dropped: unacked messages go back to the queue, transient state is cleared. */
@@ -87,6 +109,8 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
       case "welcome":
         this.stream.welcome(frame, write, () => {
           this.currentUser = frame.user;
+          this.#settings = frame.settings;
+          this.#canModerate = frame.canModerate;
           this.presence.reset(frame.presence);
           this.events.emit("welcome", frame);
           this.events.emit("presence", this.presence.list());
@@ -99,7 +123,15 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
       case "ack":
       case "error":
       case "pong":
+      case "auth_ok":
         this.common(frame);
+        break;
+      case "moderation":
+        this.#moderation(frame);
+        break;
+      case "message_deleted":
+        this.stream.replies.resolve(frame.cid, frame);
+        this.events.emit("message_deleted", frame);
         break;
       case "history":
         this.stream.page(frame);
@@ -154,5 +186,17 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
       });
     }
     if (changed) this.events.emit("presence", this.presence.list());
+  }
+
+  /** A moderation action; a kick or ban of this user ends the client at once (the 4003 close can lag). */
+  #moderation(frame: ModerationFrame): void {
+    if (frame.action === "slow_mode" && frame.intervalMs !== undefined) {
+      this.#settings = { ...this.#settings, slowModeMs: frame.intervalMs };
+    }
+    this.stream.replies.resolve(frame.cid, frame);
+    this.events.emit("moderation", frame);
+    const removed =
+      (frame.action === "kick" || frame.action === "ban") && frame.target?.id === this.currentUser?.id;
+    if (removed) this.end(removalInfo(frame));
   }
 }

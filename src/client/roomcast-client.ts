@@ -13,13 +13,16 @@ import type {
   AckFrame,
   FileShareFrame,
   HistoryFrame,
+  MessageDeletedFrame,
+  ModerationFrame,
+  RoomSettings,
   ServerFrame,
   SharedFile,
   UserRef,
   WelcomeFrame,
 } from "../protocol/frames";
 import { isValidRoomName } from "../protocol/room-name";
-import type { HistoryRequest } from "../protocol/schemas";
+import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
 import { RoomcastError } from "./errors";
 import type { ClientEvents, UploadProgress } from "./events";
 import { asBlob, type FileData, upload } from "./file-upload";
@@ -43,6 +46,20 @@ export interface SendFileOptions {
   /** Aborts the upload (rejects with `upload_failed`). */
   signal?: AbortSignal;
 }
+
+/** Options of `ban` and `mute`. */
+export interface RestrictOptions {
+  /** How long, in ms; omitted = permanent. */
+  durationMs?: number;
+  /** Shown to the room (and the target) in the `moderation` frame. */
+  reason?: string;
+}
+
+/** A moderation frame a client sends (its `cid` is added per call), but `delete_message`. */
+type ModerationRequest = Extract<
+  ClientFrame,
+  { type: "kick" | "ban" | "unban" | "mute" | "unmute" | "slow_mode" }
+>;
 
 /**
  * A connection to one room.
@@ -68,7 +85,7 @@ export class RoomcastClient extends LinkedClient<ClientEvents, WelcomeFrame, Ser
         socketUrl: (since, token) => roomSocketUrl(base, room, since, token),
         probeUrl: roomProbeUrl(base, room),
       }),
-      (resolved, events, restart) => new RoomSession(resolved, events, restart),
+      (resolved, events, restart, end) => new RoomSession(resolved, events, restart, end),
     );
     this.room = room;
   }
@@ -163,6 +180,66 @@ export class RoomcastClient extends LinkedClient<ClientEvents, WelcomeFrame, Ser
   /** The user stopped typing (sent or cleared the message). */
   stopTyping(): void {
     this.session.typingOut.stop();
+  }
+
+  /** The room's settings (`slowModeMs`), kept current by `moderation` frames. */
+  get settings(): RoomSettings {
+    return this.session.settings;
+  }
+  /** Whether this connection may moderate the room (`welcome.canModerate`). */
+  get canModerate(): boolean {
+    return this.session.canModerate;
+  }
+
+  /**
+   * Closes every socket of `userId` in this room with 4003 (they may come back).
+   * Like every moderation call, resolves with the room's `moderation` frame for
+   * it, or rejects with a {@link RoomcastError} carrying the server's code
+   * (`forbidden`, `not_found`, `invalid_message`) or `closed` / `timeout`.
+   * @example await client.kick("u9", { reason: "calm down" });
+   */
+  kick(userId: string, options: { reason?: string } = {}): Promise<ModerationFrame> {
+    return this.#moderate({ type: "kick", userId, ...options });
+  }
+  /**
+   * Kicks `userId` and refuses their upgrades until the ban ends (no `durationMs`: never).
+   * @example await client.ban("u9", { durationMs: 3_600_000, reason: "spam" });
+   */
+  ban(userId: string, options: RestrictOptions = {}): Promise<ModerationFrame> {
+    return this.#moderate({ type: "ban", userId, ...options });
+  }
+  /** Lifts a ban. */
+  unban(userId: string): Promise<ModerationFrame> {
+    return this.#moderate({ type: "unban", userId });
+  }
+  /** Refuses `userId`'s messages (`error forbidden`) until the mute ends (no `durationMs`: never). */
+  mute(userId: string, options: RestrictOptions = {}): Promise<ModerationFrame> {
+    return this.#moderate({ type: "mute", userId, ...options });
+  }
+  /** Lifts a mute. */
+  unmute(userId: string): Promise<ModerationFrame> {
+    return this.#moderate({ type: "unmute", userId });
+  }
+  /**
+   * Non-moderators may send one message per `intervalMs` (0 turns slow mode off).
+   * @example await client.setSlowMode(30_000);
+   */
+  setSlowMode(intervalMs: number): Promise<ModerationFrame> {
+    return this.#moderate({ type: "slow_mode", intervalMs });
+  }
+  /**
+   * Deletes the message (or file) with `seq`: your own, or anyone's as a
+   * moderator. Resolves with the `message_deleted` frame.
+   * @example await client.deleteMessage(42);
+   */
+  deleteMessage(seq: number): Promise<MessageDeletedFrame> {
+    return this.whileOpen(() =>
+      this.session.stream.request<MessageDeletedFrame>({ type: "delete_message", seq, cid: newCid() }),
+    );
+  }
+
+  #moderate(frame: ModerationRequest): Promise<ModerationFrame> {
+    return this.whileOpen(() => this.session.stream.request<ModerationFrame>({ ...frame, cid: newCid() }));
   }
 
   /** Leaves the room (`leave_room`; the room closes the socket with 1000, and no reconnect follows). */

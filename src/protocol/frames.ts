@@ -301,7 +301,8 @@ export type InboxServerFrame =
   | ReadMarkedFrame
   | InboxHistoryFrame
   | ErrorFrame
-  | PongFrame;
+  | PongFrame
+  | AuthOkFrame;
 
 /** Every frame any Roomcast socket may receive. */
 export type AnyServerFrame = ServerFrame | InboxServerFrame;
