@@ -6,6 +6,13 @@ import { renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
 import { DirectMessages } from "./direct-messages.js";
 import { byId } from "./dom.js";
 import { MessageList, sendTracked } from "./message-list.js";
+import {
+  describeModeration,
+  hideRemoved,
+  memberActions,
+  SlowModeCountdown,
+  showRemoved,
+} from "./moderation-ui.js";
 import { renderPresence, typingText } from "./people.js";
 import { DEFAULT_ROOM, rememberRoom, roomFromUrl, roomNameProblem, setRoomInUrl } from "./rooms.js";
 import {
@@ -38,6 +45,7 @@ const status = new StatusView(
 );
 const olderButton = byId("load-older");
 const dms = new DirectMessages(toasts);
+const slowMode = new SlowModeCountdown(byId("send"));
 
 /** @type {import("./session.js").Session | undefined} */
 let session = loadSession();
@@ -56,7 +64,8 @@ byId("signin-form").addEventListener("submit", async (event) => {
     if (pasted) {
       session = { token: pasted, name: nameFromToken(pasted), dev: false };
     } else if (name) {
-      session = { token: await fetchDevToken(name), name, dev: true };
+      const role = byId("signin-moderator").checked ? "moderator" : undefined;
+      session = { token: await fetchDevToken(name, role), name, dev: true, ...(role ? { role } : {}) };
     } else {
       error.textContent = "Type a display name.";
       return;
@@ -115,19 +124,38 @@ function joinRoom(room) {
   messages.reset();
   olderButton.hidden = true;
   byId("typing").textContent = "";
+  hideRemoved();
+  slowMode.stop();
+  byId("slow-mode-control").hidden = true;
 
   const c = new RoomcastClient({ url: location.origin, room, token: tokenProvider(session) });
   client = c;
+  messages.canDelete = (author) => c.canModerate || author === c.user?.id;
+  messages.onDelete = (seq) => c.deleteMessage(seq).catch((err) => toasts.show(describeError(err)));
+  const showPeople = () =>
+    renderPresence(
+      byId("presence"),
+      byId("people-count"),
+      c.presence,
+      c.user,
+      (user) => dms.open(user),
+      c.canModerate ? memberActions(c, toasts) : [],
+    );
   let firstWelcome = true;
   let inWelcome = false;
   c.on("state", (s) => {
     status.show(s);
-    if (s.status === "closed" && (s.reason.kind === "refused" || s.reason.kind === "token-expired")) {
+    if (s.status !== "closed") return;
+    if (s.reason.kind === "kicked" || s.reason.error === "banned") showRemoved(s.reason);
+    else if (s.reason.kind === "refused" || s.reason.kind === "token-expired") {
       toasts.show(`${s.reason.reason}. Sign out and sign in again.`);
     }
   });
   c.on("welcome", (w) => {
     messages.me = w.user;
+    messages.refreshDeleteButtons();
+    byId("slow-mode-control").hidden = !w.canModerate;
+    byId("slow-mode").value = String(w.settings.slowModeMs);
     if (firstWelcome) olderButton.hidden = !w.hasMore;
     firstWelcome = false;
     // Messages delivered with the welcome are history, not news: don't read them out.
@@ -139,9 +167,16 @@ function joinRoom(room) {
   });
   c.on("message", (m) => messages.addDelivered(m, !inWelcome));
   c.on("file", (f) => messages.addDelivered(f, !inWelcome, c.fileUrl(f.file)));
-  c.on("presence", (users) =>
-    renderPresence(byId("presence"), byId("people-count"), users, c.user, (user) => dms.open(user)),
-  );
+  c.on("presence", showPeople);
+  c.on("welcome", showPeople);
+  c.on("message_deleted", (f) => messages.markDeleted(f.seq));
+  c.on("moderation", (f) => {
+    if (f.action === "slow_mode") byId("slow-mode").value = String(f.intervalMs ?? 0);
+    // A kick or ban of this user shows as the removal screen instead.
+    if (f.target?.id !== c.user?.id || (f.action !== "kick" && f.action !== "ban")) {
+      toasts.show(describeModeration(f), "info");
+    }
+  });
   c.on("typing", (users) => {
     byId("typing").textContent = typingText(users);
   });
@@ -185,8 +220,15 @@ function sendMessage(content) {
   sendTracked(
     messages,
     content,
-    (cid) => c.send(content, { cid }),
-    (err) => toasts.show(describeError(err)),
+    (cid) =>
+      c.send(content, { cid }).then((ack) => {
+        if (c.settings.slowModeMs > 0 && !c.canModerate) slowMode.start(c.settings.slowModeMs);
+        return ack;
+      }),
+    (err) => {
+      if (err.code === "rate_limited" && err.retryAfterMs) slowMode.start(err.retryAfterMs);
+      toasts.show(describeError(err));
+    },
     () => c !== client, // a room we already left
   );
 }
@@ -232,6 +274,11 @@ wireComposer({
   onTyping: () => client?.typing(),
 });
 wireSidebar(byId("sidebar-toggle"), byId("sidebar"));
+
+byId("slow-mode").addEventListener("change", (event) => {
+  const intervalMs = Number(event.target.value);
+  client?.setSlowMode(intervalMs).catch((err) => toasts.show(describeError(err)));
+});
 
 olderButton.addEventListener("click", async () => {
   const c = client;

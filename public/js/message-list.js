@@ -21,6 +21,14 @@ export class MessageList {
     this.announcer = parts.announcer;
     /** @type {{ id: string, name: string } | undefined} */
     this.me = undefined;
+    /**
+     * Set by the page: whether a message may be deleted here (own, or any as a
+     * moderator), and what deleting does.
+     * @type {(author: string) => boolean}
+     */
+    this.canDelete = () => false;
+    /** @type {(seq: number) => void} */
+    this.onDelete = () => {};
   }
 
   /** Empties the list (a new room). */
@@ -37,7 +45,7 @@ export class MessageList {
   /**
    * A delivered message or shared file (exactly once, in seq order, from the SDK's
    * `message` and `file` events).
-   * @param {{ id: string, seq: number, from: { id: string, name: string }, content?: string, file?: { name: string, size: number, type: string }, timestamp: number, cid?: string }} m
+   * @param {{ id: string, seq: number, from: { id: string, name: string }, content?: string, file?: { name: string, size: number, type: string }, timestamp: number, cid?: string, deleted?: true }} m
    * @param {boolean} live  false for history delivered with a welcome
    * @param {string} [url]  the file's link, for a shared file
    */
@@ -53,7 +61,8 @@ export class MessageList {
     if (!pending || (firstPending && firstPending !== li)) this.list.insertBefore(li, firstPending);
     this.#regroupAround(li);
     this.empty.hidden = true;
-    if (live && m.from.id !== this.me?.id) {
+    if (m.deleted) this.markDeleted(m.seq);
+    if (live && !m.deleted && m.from.id !== this.me?.id) {
       this.#announce(m.file ? `${m.from.name} shared ${m.file.name}` : `${m.from.name}: ${m.content}`);
     }
     if (stick || m.from.id === this.me?.id) this.scrollToEnd();
@@ -122,6 +131,26 @@ export class MessageList {
     this.#setState(li, `Not sent: ${reason} `, button);
   }
 
+  /** Shows message `seq` as deleted (its text is gone from the room too). */
+  markDeleted(seq) {
+    const li = this.list.querySelector(`[data-seq="${seq}"]`);
+    if (!(li instanceof HTMLElement)) return;
+    li.classList.add("deleted");
+    // A shared file's view goes too: its object is deleted with the message.
+    li.querySelector(".bubble, .file")?.replaceWith(
+      el("div", { className: "bubble", text: "message deleted" }),
+    );
+    li.querySelector(".delete")?.remove();
+    li.querySelector(".state")?.remove();
+  }
+
+  /** Re-checks which messages get a delete button (after the welcome says whether we moderate). */
+  refreshDeleteButtons() {
+    for (const li of this.list.querySelectorAll(".msg[data-seq]")) {
+      if (li instanceof HTMLElement) this.#deleteButton(li);
+    }
+  }
+
   /**
    * Marks the newest of my messages with seq up to `upTo` as "Seen" (the other
    * side read it), and the earlier "Seen" one back to "Delivered".
@@ -156,6 +185,7 @@ export class MessageList {
       this.#confirm(li, m.seq, m.timestamp);
       this.list.insertBefore(li, first);
       this.#regroupAround(li);
+      if (m.deleted) this.markDeleted(m.seq);
     }
     if (first) this.#regroupAround(first);
     this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
@@ -201,6 +231,26 @@ export class MessageList {
     li.dataset.seq = String(seq);
     li.dataset.ts = String(timestamp);
     if (li.classList.contains("own")) this.#setState(li, "Delivered");
+    this.#deleteButton(li);
+  }
+
+  /** Adds (or removes) the delete button of a delivered message. */
+  #deleteButton(li) {
+    const existing = li.querySelector(".delete");
+    const allowed = !li.classList.contains("deleted") && this.canDelete(li.dataset.author ?? "");
+    if (!allowed) {
+      existing?.remove();
+      return;
+    }
+    if (existing) return;
+    const author = li.querySelector(".author")?.textContent ?? "";
+    const button = el("button", {
+      className: "link-button small delete",
+      text: "Delete",
+      attrs: { type: "button", "aria-label": `Delete message from ${author}` },
+    });
+    button.addEventListener("click", () => this.onDelete(Number(li.dataset.seq)));
+    li.querySelector(".meta")?.append(button);
   }
 
   #setState(li, text, ...extra) {

@@ -2,14 +2,16 @@
 import { avatar, el } from "./dom.js";
 
 /**
- * Renders who is in the room; clicking someone else calls `onPick` (a direct message).
+ * Renders who is in the room; clicking someone else calls `onPick` (a direct
+ * message); with `actions` (moderators), each other person gets buttons for them.
  * @param {HTMLElement} list
  * @param {HTMLElement} count
  * @param {{ id: string, name: string }[]} users
  * @param {{ id: string } | undefined} me
  * @param {(user: { id: string, name: string }) => void} [onPick]
+ * @param {{ label: string, run: (user: { id: string, name: string }) => void }[]} [actions]
  */
-export function renderPresence(list, count, users, me, onPick) {
+export function renderPresence(list, count, users, me, onPick, actions = []) {
   const sorted = [...users].sort((a, b) =>
     a.id === me?.id ? -1 : b.id === me?.id ? 1 : a.name.localeCompare(b.name),
   );
@@ -18,6 +20,7 @@ export function renderPresence(list, count, users, me, onPick) {
       if (user.id === me?.id || !onPick) {
         const li = el("li", { className: "person" }, ...personLabel(user));
         if (user.id === me?.id) li.append(el("span", { className: "you", text: "you" }));
+        else if (actions.length > 0) li.append(personActions(user, actions));
         return li;
       }
       const button = el(
@@ -26,10 +29,27 @@ export function renderPresence(list, count, users, me, onPick) {
         ...personLabel(user),
       );
       button.addEventListener("click", () => onPick(user));
-      return el("li", { className: "person" }, button);
+      const li = el("li", { className: "person" }, button);
+      if (actions.length > 0) li.append(personActions(user, actions));
+      return li;
     }),
   );
   count.textContent = users.length > 0 ? String(users.length) : "";
+}
+
+/** A person's moderation buttons, each labelled with the action and the name. */
+function personActions(user, actions) {
+  const group = el("span", { className: "person-actions" });
+  for (const action of actions) {
+    const button = el("button", {
+      className: "link-button small",
+      text: action.label,
+      attrs: { type: "button", "aria-label": `${action.label} ${user.name}` },
+    });
+    button.addEventListener("click", () => action.run(user));
+    group.append(button);
+  }
+  return group;
 }
 
 /**

@@ -3,7 +3,7 @@
 const KEY = "roomcast.session";
 
 /**
- * @typedef {{ token: string, name: string, dev: boolean }} Session
+ * @typedef {{ token: string, name: string, dev: boolean, role?: "moderator" }} Session
  */
 
 /** @returns {Session | undefined} */
@@ -29,15 +29,17 @@ export function clearSession() {
 export class DevAuthUnavailable extends Error {}
 
 /**
- * Asks the worker for a development token (`POST /dev/token`).
+ * Asks the worker for a development token (`POST /dev/token`), as a moderator
+ * when `role` says so.
  * @param {string} name
+ * @param {"moderator" | undefined} [role]
  * @returns {Promise<string>}
  */
-export async function fetchDevToken(name) {
+export async function fetchDevToken(name, role) {
   const res = await fetch("/dev/token", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ name }),
+    body: JSON.stringify(role ? { name, role } : { name }),
   });
   if (res.status === 404) throw new DevAuthUnavailable("development sign-in is off on this server");
   const body = await res.json().catch(() => ({}));
@@ -63,13 +65,14 @@ export function nameFromToken(token) {
 
 /**
  * A token provider for the SDK: dev sessions get a fresh token when the old
- * one expired or was refused; pasted tokens are returned as they are.
+ * one expired or was refused, or is about to expire (`refresh`: the SDK renews
+ * it on the open socket); pasted tokens are returned as they are.
  * @param {Session} session
  */
 export function tokenProvider(session) {
   return async (reason) => {
-    if (session.dev && (reason === "expired" || reason === "refused")) {
-      session.token = await fetchDevToken(session.name);
+    if (session.dev && (reason === "expired" || reason === "refused" || reason === "refresh")) {
+      session.token = await fetchDevToken(session.name, session.role);
       saveSession(session);
     }
     return session.token;

@@ -48,6 +48,7 @@ export async function signIn(
   path: string,
   name: string,
   viewport = { width: 1100, height: 720 },
+  options: { moderator?: boolean } = {},
 ): Promise<ChatUser> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl });
   context.setDefaultTimeout(15_000);
@@ -63,6 +64,7 @@ export async function signIn(
   });
   await page.goto(path);
   await page.getByLabel("Your display name").fill(name);
+  if (options.moderator) await page.getByLabel("Sign in as a moderator").check();
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.locator("#status[data-status='open']").waitFor();
   return user;

@@ -11,8 +11,13 @@ import { DevServer } from "./dev-server";
 export interface Demo {
   readonly server: DevServer;
   readonly browser: Browser;
-  /** Opens the demo at `/?room=<room>` in a new context and signs in as `name`. */
-  join(room: string, name: string, viewport?: { width: number; height: number }): Promise<ChatUser>;
+  /** Opens the demo at `/?room=<room>` in a new context and signs in as `name` (a moderator if asked). */
+  join(
+    room: string,
+    name: string,
+    viewport?: { width: number; height: number },
+    options?: { moderator?: boolean },
+  ): Promise<ChatUser>;
   /** Closes `user`'s context with the others after the file's tests. */
   track(user: ChatUser): void;
 }
@@ -44,8 +49,8 @@ export function useDemo(vars: Record<string, string> = {}): Demo {
       if (!browser) throw new Error("Chromium is not started yet (use it inside a test or hook)");
       return browser;
     },
-    async join(room, name, viewport) {
-      const user = await signIn(demo.browser, demo.server.url, `/?room=${room}`, name, viewport);
+    async join(room, name, viewport, options) {
+      const user = await signIn(demo.browser, demo.server.url, `/?room=${room}`, name, viewport, options);
       users.push(user);
       return user;
     },
