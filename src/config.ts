@@ -40,7 +40,26 @@ export interface Config {
   slowModeMaxMs: number;
   /** Moderation actions kept per room (the audit log is trimmed to this). */
   moderationLogLimit: number;
+  /** Upgrades and API calls per client IP in any 60 s window (the next one gets 429). */
+  connectRatePerMinute: number;
+  /** Lower-cased substrings of refused user agents; empty = agent policy off. */
+  blockedUserAgents: string[];
+  /** Invalid frames on one connection that make one strike. */
+  invalidFrameStrikeAfter: number;
+  /** Refused tokens from one IP within a minute that make one strike. */
+  tokenFailureStrikeAfter: number;
+  /** Strikes within `strikeWindowMs` that block an IP. */
+  blockAfterStrikes: number;
+  strikeWindowMs: number;
+  /** How long a block made from strikes (or by an admin without `ttlMs`) lasts. */
+  blockTtlMs: number;
+  contentPolicy: ContentPolicyMode;
+  /** Guard objects the IPs are spread over (by hash). */
+  guardShards: number;
 }
+
+/** What the room does with content that matches the content policy's patterns. */
+export type ContentPolicyMode = "off" | "flag" | "reject";
 
 /** Thrown when a var is missing or malformed; the worker answers 503. */
 export class ConfigError extends Error {
@@ -61,6 +80,7 @@ function positiveInt(vars: VarSource, key: string, fallback: number): number {
 
 const DEFAULT_FILE_TYPES =
   "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,application/zip";
+
 function nonNegativeInt(vars: VarSource, key: string, fallback: number): number {
   const raw = vars[key];
   if (raw === undefined || raw === "") return fallback;
@@ -70,6 +90,23 @@ function nonNegativeInt(vars: VarSource, key: string, fallback: number): number 
   }
   return n;
 }
+
+function contentPolicy(vars: VarSource): ContentPolicyMode {
+  const raw = vars.CONTENT_POLICY;
+  if (raw === undefined || raw === "") return "flag";
+  if (raw === "off" || raw === "flag" || raw === "reject") return raw;
+  throw new ConfigError("CONTENT_POLICY must be off, flag or reject");
+}
+
+/** A comma-separated list, trimmed, empty entries dropped. */
+function list(raw: unknown): string[] {
+  return String(raw ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+}
+
+const DEFAULT_BLOCKED_USER_AGENTS = "bot,crawler,spider,scanner";
 
 const cache = new WeakMap<object, Config>();
 
@@ -84,10 +121,7 @@ export function readConfig(env: object): Config {
   const config: Config = {
     devAuth: vars.DEV_AUTH === "true",
     logRoomWakeups: vars.LOG_ROOM_WAKEUPS === "true",
-    allowedOrigins: String(vars.ALLOWED_ORIGINS ?? "")
-      .split(",")
-      .map((o) => o.trim())
-      .filter((o) => o.length > 0),
+    allowedOrigins: list(vars.ALLOWED_ORIGINS),
     maxMessageBytes: positiveInt(vars, "MAX_MESSAGE_BYTES", 65536),
     maxContentChars: positiveInt(vars, "MAX_CONTENT_CHARS", 10000),
     rateLimitPerMinute: positiveInt(vars, "RATE_LIMIT_PER_MINUTE", 100),
@@ -112,6 +146,18 @@ export function readConfig(env: object): Config {
     moderationMaxDurationMs: positiveInt(vars, "MODERATION_MAX_DURATION_MS", 31_536_000_000),
     slowModeMaxMs: positiveInt(vars, "SLOW_MODE_MAX_MS", 3_600_000),
     moderationLogLimit: positiveInt(vars, "MODERATION_LOG_LIMIT", 1000),
+    connectRatePerMinute: positiveInt(vars, "CONNECT_RATE_PER_MINUTE", 120),
+    // Unset means the default list; set but empty turns the policy off.
+    blockedUserAgents: list(vars.BLOCKED_USER_AGENTS ?? DEFAULT_BLOCKED_USER_AGENTS).map((a) =>
+      a.toLowerCase(),
+    ),
+    invalidFrameStrikeAfter: positiveInt(vars, "INVALID_FRAME_STRIKE_AFTER", 20),
+    tokenFailureStrikeAfter: positiveInt(vars, "TOKEN_FAILURE_STRIKE_AFTER", 10),
+    blockAfterStrikes: positiveInt(vars, "BLOCK_AFTER_STRIKES", 5),
+    strikeWindowMs: positiveInt(vars, "STRIKE_WINDOW_MS", 3_600_000),
+    blockTtlMs: positiveInt(vars, "BLOCK_TTL_MS", 86_400_000),
+    contentPolicy: contentPolicy(vars),
+    guardShards: positiveInt(vars, "GUARD_SHARDS", 16),
   };
   cache.set(env, config);
   return config;

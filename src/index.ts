@@ -1,9 +1,10 @@
 /**
- * Worker entry: the Hono app answers requests; the object classes are
- * exported so the runtime can instantiate them for the `ROOM` and `USER` bindings.
+ * Worker entry: the Hono app answers requests; the object classes are exported
+ * so the runtime can instantiate them for the `ROOM`, `USER` and `GUARD` bindings.
  */
 import { app } from "./http/app";
 
+export { GuardDO } from "./guard/guard-do";
 export { RoomDO } from "./room/room-do";
 export { UserDO } from "./user/user-do";
 

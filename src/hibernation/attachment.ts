@@ -24,6 +24,10 @@ export interface SocketAttachment {
   strikes: number;
   /** Set once the object has closed this socket and done its departure bookkeeping. */
   left: boolean;
+  /** The client's IP as the worker saw it (CF-Connecting-IP), for strikes (absent off the edge). */
+  ip?: string;
+  /** Invalid frames since the last strike for them (see AbuseReports). */
+  invalidFrames?: number;
 }
 
 /**

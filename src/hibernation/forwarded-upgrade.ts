@@ -10,6 +10,7 @@ import type { Identity } from "../auth/verify";
 const IDENTITY_HEADER = "X-Roomcast-Identity";
 const ROOM_HEADER = "X-Roomcast-Room";
 const SUBPROTOCOL_HEADER = "X-Roomcast-Subprotocol";
+const CLIENT_IP_HEADER = "X-Roomcast-Client-IP";
 
 /** What an object learns about an upgrade from the worker. */
 export interface ForwardedUpgrade {
@@ -18,6 +19,8 @@ export interface ForwardedUpgrade {
   identity: Identity;
   /** The client offered `roomcast.v1` and the 101 must answer with it. */
   answerSubprotocol: boolean;
+  /** CF-Connecting-IP, for strikes against the connection (absent off the edge). */
+  ip?: string | undefined;
 }
 
 /**
@@ -30,6 +33,8 @@ export function withForwardedIdentity(req: Request, upgrade: ForwardedUpgrade): 
   if (upgrade.room !== undefined) headers.set(ROOM_HEADER, upgrade.room);
   else headers.delete(ROOM_HEADER);
   headers.set(SUBPROTOCOL_HEADER, upgrade.answerSubprotocol ? "1" : "0");
+  if (upgrade.ip !== undefined) headers.set(CLIENT_IP_HEADER, upgrade.ip);
+  else headers.delete(CLIENT_IP_HEADER);
   return new Request(req, { headers });
 }
 
@@ -44,6 +49,7 @@ export function readForwardedUpgrade(req: Request): ForwardedUpgrade | undefined
     room: req.headers.get(ROOM_HEADER) ?? undefined,
     identity: JSON.parse(identity) as Identity,
     answerSubprotocol: req.headers.get(SUBPROTOCOL_HEADER) === "1",
+    ip: req.headers.get(CLIENT_IP_HEADER) ?? undefined,
   };
 }
 

@@ -17,6 +17,7 @@ import type { z } from "zod";
 import { checkRefreshToken, type RefreshScope } from "../auth/token-refresh";
 import type { Identity } from "../auth/verify";
 import { type Config, readConfig } from "../config";
+import { AbuseReports } from "../guard/abuse-reports";
 import {
   CloseCode,
   ErrorCode,
@@ -69,6 +70,8 @@ export abstract class HibernatingObject<
 > extends DurableObject<Env> {
   readonly config: Config;
   readonly limiter: RateLimiter;
+  /** Strikes against connections' IPs and the content policy (the abuse guard). */
+  readonly abuse: AbuseReports;
   readonly #parse: (raw: string | ArrayBuffer) => ParseResult<F>;
 
   /** `schema` builds the client-frame schema from the config (once per wake-up). */
@@ -77,6 +80,7 @@ export abstract class HibernatingObject<
     // Cheap and idempotent: this runs on every wake-up from hibernation.
     this.config = readConfig(env);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
+    this.abuse = new AbuseReports(ctx, env, this.config);
     this.#parse = frameParser(schema(this.config), this.config.maxMessageBytes);
     // Answered by the runtime while the object sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
@@ -138,6 +142,7 @@ export abstract class HibernatingObject<
       lastActive: now,
       strikes: 0,
       left: false,
+      ...(upgrade.ip !== undefined ? { ip: upgrade.ip } : {}),
       ...extra,
     } as A;
     // Storage awaits keep the input gate closed, so no other event runs in between.
@@ -158,7 +163,7 @@ export abstract class HibernatingObject<
       return;
     }
     const dirty = now - att.lastActive >= ACTIVITY_WRITE_INTERVAL_MS;
-    const strikes = att.strikes;
+    const { strikes, invalidFrames } = att;
     att.lastActive = now;
     const frame = this.#admit(ws, att, raw, now);
     const pending =
@@ -167,8 +172,9 @@ export abstract class HibernatingObject<
         : frame.type === "auth"
           ? this.#refreshToken(ws, frame as unknown as AuthFrame)
           : this.#dispatch(ws, att, frame, now);
+    const changed = att.strikes !== strikes || att.invalidFrames !== invalidFrames;
     // Written before any await, so a slower frame never writes back an older state.
-    if ((dirty || att.strikes !== strikes) && !att.left) writeAttachment(ws, att);
+    if ((dirty || changed) && !att.left) writeAttachment(ws, att);
     if (pending) await pending;
   }
 
@@ -265,12 +271,14 @@ export abstract class HibernatingObject<
       );
       if (att.strikes >= this.config.rateLimitStrikes) {
         this.depart(ws, att, CloseCode.RateLimited, "rate limit exceeded");
+        this.abuse.strike(att, "rate_limit_close");
       }
       return undefined;
     }
     att.strikes = 0;
     if (!parsed.ok) {
       sendFrame(ws, parsed.error);
+      this.abuse.invalidFrame(att);
       return undefined;
     }
     return parsed.frame;

@@ -9,6 +9,7 @@ import { fileRoutes } from "../files/download-route";
 import { FileRefusalError } from "../files/file-refusal";
 import { refusalResponse, roomFileRoutes } from "../files/upload-route";
 import { VERSION } from "../version";
+import { adminRoutes } from "./admin-routes";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
 import { inboxRoutes } from "./inbox-routes";
@@ -24,12 +25,13 @@ app.route("/v1/rooms", moderationRoutes);
 app.route("/v1/inbox", inboxRoutes);
 app.route("/v1/rooms", roomFileRoutes);
 app.route("/v1/files", fileRoutes);
+app.route("/v1/admin", adminRoutes);
 app.route("/dev", devRoutes);
 
 app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404));
 
 app.onError((err, c) => {
-  if (err instanceof HttpError) return c.json(err.body(), err.status);
+  if (err instanceof HttpError) return c.json(err.body(), err.status, err.headers);
   if (err instanceof FileRefusalError) return refusalResponse(err.refusal);
   if (err instanceof ConfigError) {
     // The operator needs the reason; the client only that the service is misconfigured.

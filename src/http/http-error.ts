@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly status: 400 | 401 | 403 | 404 | 413 | 426 | 429 | 500 | 503,
     readonly code: string,
     message: string,
+    /** Extra response headers (e.g. `Retry-After` on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

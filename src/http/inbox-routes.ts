@@ -7,23 +7,27 @@
 import { Hono } from "hono";
 import { bearerToken, extractToken } from "../auth/transport";
 import { conversationQuerySchema } from "../protocol/schemas";
+import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 import { authenticate } from "./room-access";
-import { checkSince, forwardUpgrade, historyCors, requireUpgrade } from "./upgrade";
+import { upgradeOnly } from "./room-path";
+import { checkSince, forwardUpgrade, historyCors } from "./upgrade";
 
 /** `/v1/inbox/...` routes. */
 export const inboxRoutes = new Hono<{ Bindings: Env }>();
 
+// 426, then the guard (as for rooms), then origin and token in the handlers.
+inboxRoutes.use("/ws", upgradeOnly);
+inboxRoutes.use("/messages", historyCors());
+inboxRoutes.use("*", guard());
+
 inboxRoutes.get("/ws", async (c) => {
   const req = c.req.raw;
-  requireUpgrade(req);
   const carrier = extractToken(req);
   const identity = await authenticate(req, c.env, carrier.token);
   checkSince(c.req.query("since"));
   return forwardUpgrade(req, c.env.USER.getByName(identity.id), identity, carrier);
 });
-
-inboxRoutes.use("/messages", historyCors());
 
 inboxRoutes.get("/messages", async (c) => {
   const req = c.req.raw;

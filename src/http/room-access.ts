@@ -1,8 +1,8 @@
 /**
- * The checks every room and inbox request passes in the worker, in the
- * contract's refusal order: room name (400, rooms only), origin (403), token
- * (401), room permission (403, rooms only). Refusing here is cheaper than
- * waking an object.
+ * The checks every room and inbox request passes in the worker after the
+ * route's middleware (426, 400 room name, the guard), in the contract's refusal
+ * order: origin (403), token (401), room permission (403, rooms only).
+ * Refusing here is cheaper than waking an object.
  */
 import { AuthError, KeysUnavailableError } from "../auth/errors";
 import { resolveKeySource } from "../auth/keys";
@@ -10,12 +10,12 @@ import { isRoomPermitted } from "../auth/rooms-claim";
 import type { Identity } from "../auth/verify";
 import { verifyWithEnv } from "../auth/verify-env";
 import { readConfig } from "../config";
-import { isValidRoomName } from "../protocol/room-name";
 import { HttpError } from "./http-error";
 import { isOriginAllowed } from "./origin";
 
 /**
- * Verifies that `token` may use `room`, or throws {@link HttpError}.
+ * Verifies that `token` may use `room` (a valid name: `requireRoomName` ran), or
+ * throws {@link HttpError}.
  * @example const identity = await checkRoomAccess(req, env, "general", token);
  */
 export async function checkRoomAccess(
@@ -24,9 +24,6 @@ export async function checkRoomAccess(
   room: string,
   token: string | undefined,
 ): Promise<Identity> {
-  if (!isValidRoomName(room)) {
-    throw new HttpError(400, "invalid_room", "room names are 1-100 of A-Z a-z 0-9 _ -");
-  }
   const identity = await authenticate(req, env, token);
   if (!isRoomPermitted(identity.rooms, room)) {
     throw new HttpError(403, "room_forbidden", "this token may not use this room");

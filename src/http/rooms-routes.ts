@@ -6,16 +6,24 @@ import { Hono } from "hono";
 import { bearerToken, extractToken } from "../auth/transport";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
 import { historyQuerySchema } from "../protocol/schemas";
+import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 import { checkRoomAccess } from "./room-access";
-import { checkSince, forwardUpgrade, historyCors, requireUpgrade } from "./upgrade";
+import { requireRoomName, upgradeOnly } from "./room-path";
+import { checkSince, forwardUpgrade, historyCors } from "./upgrade";
 
 /** `/v1/rooms/:room/...` routes. */
 export const roomsRoutes = new Hono<{ Bindings: Env }>();
 
+// Refusal order: 426, 400 room, the guard (403 agent_blocked, 403 blocked, 429),
+// then each route's origin, token and permission checks. CORS comes before the
+// guard so a browser page can read the guard's refusals too.
+roomsRoutes.use("/:room/ws", upgradeOnly);
+roomsRoutes.use("/:room/messages", historyCors());
+roomsRoutes.use("/:room/*", requireRoomName, guard());
+
 roomsRoutes.get("/:room/ws", async (c) => {
   const req = c.req.raw;
-  requireUpgrade(req);
   const room = c.req.param("room");
   const carrier = extractToken(req);
   const identity = await checkRoomAccess(req, c.env, room, carrier.token);
@@ -26,8 +34,6 @@ roomsRoutes.get("/:room/ws", async (c) => {
   }
   return forwardUpgrade(req, c.env.ROOM.getByName(room), identity, carrier, room);
 });
-
-roomsRoutes.use("/:room/messages", historyCors());
 
 roomsRoutes.get("/:room/messages", async (c) => {
   const req = c.req.raw;

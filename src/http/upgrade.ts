@@ -10,6 +10,7 @@ import { cors } from "hono/cors";
 import type { TokenCarrier } from "../auth/transport";
 import type { Identity } from "../auth/verify";
 import { readConfig } from "../config";
+import { clientIp } from "../guard/client-ip";
 import { withForwardedIdentity } from "../hibernation/forwarded-upgrade";
 import { querySeq } from "../protocol/schemas";
 import { HttpError } from "./http-error";
@@ -45,7 +46,13 @@ export function forwardUpgrade(
     throw new HttpError(400, "unsupported_subprotocol", "offer the roomcast.v1 subprotocol");
   }
   return stub.fetch(
-    withForwardedIdentity(req, { room, identity, answerSubprotocol: carrier.offersSubprotocol }),
+    withForwardedIdentity(req, {
+      room,
+      identity,
+      answerSubprotocol: carrier.offersSubprotocol,
+      // For strikes the object reports against this connection's address.
+      ip: clientIp(req),
+    }),
   );
 }
 

@@ -33,6 +33,10 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
     refuse(ws, ErrorCode.InvalidMessage, "room does not match this connection's room", frame.cid);
     return;
   }
+  if (!room.abuse.admitsContent(att, frame.content, att.room)) {
+    refuse(ws, ErrorCode.InvalidMessage, "content policy", frame.cid);
+    return;
+  }
   // A retry of a message that is still kept gets its original ack, and is
   // neither stored nor broadcast again.
   const retried = frame.cid !== undefined ? room.store.findByCid(att.user.id, frame.cid) : undefined;

@@ -60,7 +60,7 @@ export function openSocket(
       res.on("data", (chunk: Buffer) => {
         body += chunk.toString();
       });
-      res.on("end", () => reject(new RefusedUpgrade(res.statusCode ?? 0, body)));
+      res.on("end", () => reject(new RefusedUpgrade(res.statusCode ?? 0, body, res.headers)));
     });
     ws.once("error", (err) => {
       clearTimeout(timer);
@@ -74,6 +74,7 @@ export class RefusedUpgrade extends Error {
   constructor(
     readonly status: number,
     readonly body: string,
+    readonly headers?: Record<string, string | string[] | undefined>,
   ) {
     super(`upgrade refused with ${status}: ${body}`);
   }

@@ -1,0 +1,16 @@
+/**
+ * The client's address, for the guard. Only `CF-Connecting-IP` counts: Cloudflare
+ * sets it on every request that reaches the worker from the internet and drops
+ * any value a client sent, while `X-Forwarded-For` is whatever the client wrote.
+ * A request without it did not come through the edge (a service binding, or a
+ * test calling the worker directly): the per-IP checks have no key and are skipped.
+ */
+
+/**
+ * The client IP, or undefined when the request did not come through the edge.
+ * @example clientIp(new Request(url, { headers: { "CF-Connecting-IP": "203.0.113.7" } })) // "203.0.113.7"
+ */
+export function clientIp(req: Request): string | undefined {
+  const ip = req.headers.get("CF-Connecting-IP")?.trim();
+  return ip ? ip : undefined;
+}

@@ -1,0 +1,151 @@
+/**
+ * GuardDO: one object per shard of the IP space (see `guard-shard.ts`), holding
+ * that shard's connect windows, strikes and blocks. Sharding by IP means every
+ * IP has exactly one counter (so limits are exact) while no connect waits on a
+ * single global object. Windows and blocks are cached in memory and written
+ * through to SQLite, so an eviction forgets nothing; an alarm deletes what has
+ * expired, so storage stays bounded.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { type Config, readConfig } from "../config";
+import { EVENT_WINDOW_MS, type EventKind, GuardStore } from "./guard-store";
+import { slide } from "./sliding-window";
+import type { Admission, BlockEntry, StrikeReason } from "./types";
+
+/** The Durable Object behind one guard shard. */
+export class GuardDO extends DurableObject<Env> {
+  readonly #config: Config;
+  readonly #store: GuardStore;
+  /** Recent event times per `kind ip`, loaded from SQLite on first use. */
+  readonly #windows = new Map<string, number[]>();
+  readonly #blocks = new Map<string, BlockEntry>();
+  #alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#config = readConfig(env);
+    this.#store = new GuardStore(ctx.storage.sql);
+    for (const block of this.#store.activeBlocks(Date.now())) this.#blocks.set(block.ip, block);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /**
+   * The verdict on one connect or API call from `ip`: blocked, over the connect
+   * rate, or admitted (and counted). Refused attempts are not counted, so a
+   * client that waits `retryAfterMs` gets in.
+   */
+  async admit(ip: string): Promise<Admission> {
+    const now = Date.now();
+    const block = this.#activeBlock(ip, now);
+    if (block) return { ok: false, refusal: "blocked", until: block.until };
+    const times = this.#window("connect", ip, now);
+    const { verdict, kept } = slide(times, now, this.#config.connectRatePerMinute, EVENT_WINDOW_MS);
+    this.#windows.set(windowKey("connect", ip), kept);
+    if (!verdict.ok) return { ok: false, refusal: "too_many_connects", retryAfterMs: verdict.retryAfterMs };
+    this.#store.addEvent(ip, "connect", now);
+    await this.#armBy(now + EVENT_WINDOW_MS);
+    return { ok: true };
+  }
+
+  /** A refused token from `ip`; `TOKEN_FAILURE_STRIKE_AFTER` of them within a minute make a strike. */
+  async tokenFailure(ip: string): Promise<void> {
+    const now = Date.now();
+    const kept = this.#window("token_failure", ip, now).filter((t) => t > now - EVENT_WINDOW_MS);
+    kept.push(now);
+    if (kept.length >= this.#config.tokenFailureStrikeAfter) {
+      this.#windows.delete(windowKey("token_failure", ip));
+      this.#store.clearEvents(ip, "token_failure");
+      await this.strike(ip, "token_failures");
+      return;
+    }
+    this.#windows.set(windowKey("token_failure", ip), kept);
+    this.#store.addEvent(ip, "token_failure", now);
+    await this.#armBy(now + EVENT_WINDOW_MS);
+  }
+
+  /** One strike against `ip`; `BLOCK_AFTER_STRIKES` within `STRIKE_WINDOW_MS` block it. */
+  async strike(ip: string, reason: StrikeReason): Promise<void> {
+    const now = Date.now();
+    if (this.#activeBlock(ip, now)) return;
+    const { blockAfterStrikes, strikeWindowMs, blockTtlMs } = this.#config;
+    const strikes = this.#store.addStrike(ip, now, reason, now - strikeWindowMs);
+    console.log(JSON.stringify({ event: "guard_strike", ip, reason, strikes }));
+    if (strikes >= blockAfterStrikes) {
+      this.#store.clearStrikes(ip);
+      this.#putBlock({ ip, until: now + blockTtlMs, reason, strikes });
+      await this.#armBy(now + blockTtlMs);
+      return;
+    }
+    await this.#armBy(now + strikeWindowMs);
+  }
+
+  /** Blocks in force in this shard. */
+  listBlocks(): BlockEntry[] {
+    return this.#store.activeBlocks(Date.now());
+  }
+
+  /** Blocks `ip` for `ttlMs` (an admin's decision). */
+  async block(ip: string, ttlMs: number, reason: string): Promise<BlockEntry> {
+    const block = { ip, until: Date.now() + ttlMs, reason, strikes: 0 };
+    this.#putBlock(block);
+    await this.#armBy(block.until);
+    return block;
+  }
+
+  /** Lifts the block of `ip` and forgets its strikes; whether it was blocked. */
+  unblock(ip: string): boolean {
+    this.#blocks.delete(ip);
+    this.#store.clearStrikes(ip);
+    const lifted = this.#store.deleteBlock(ip);
+    if (lifted) console.log(JSON.stringify({ event: "guard_unblock", ip }));
+    return lifted;
+  }
+
+  /** Deletes whatever has expired, then re-arms for the next expiry. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.#store.prune(now, this.#config.strikeWindowMs);
+    for (const [ip, block] of this.#blocks) if (block.until <= now) this.#blocks.delete(ip);
+    for (const [key, times] of this.#windows) {
+      if ((times[times.length - 1] ?? 0) <= now - EVENT_WINDOW_MS) this.#windows.delete(key);
+    }
+    const next = this.#store.nextExpiry(this.#config.strikeWindowMs);
+    this.#alarmAt = next ?? null;
+    if (next !== undefined) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
+  }
+
+  #activeBlock(ip: string, now: number): BlockEntry | undefined {
+    const block = this.#blocks.get(ip);
+    // Expired blocks stop counting at once, whenever the alarm gets to deleting them.
+    return block && block.until > now ? block : undefined;
+  }
+
+  #putBlock(block: BlockEntry): void {
+    this.#store.putBlock(block);
+    this.#blocks.set(block.ip, block);
+    console.log(JSON.stringify({ event: "guard_block", ...block }));
+  }
+
+  #window(kind: EventKind, ip: string, now: number): number[] {
+    const key = windowKey(kind, ip);
+    let times = this.#windows.get(key);
+    if (!times) {
+      times = this.#store.recentEvents(ip, kind, now);
+      this.#windows.set(key, times);
+    }
+    return times;
+  }
+
+  /** Makes sure the alarm fires by `due` (one storage write per earlier deadline, not per call). */
+  async #armBy(due: number): Promise<void> {
+    if (this.#alarmAt !== null && this.#alarmAt <= due) return;
+    this.#alarmAt = due;
+    await this.ctx.storage.setAlarm(due);
+  }
+}
+
+function windowKey(kind: EventKind, ip: string): string {
+  return `${kind} ${ip}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * `/v1/admin/*`: operator endpoints, for tokens with the `admin` role. The IP
+ * blocks: list (across every guard shard), add, lift. A blocked IP may still
+ * call these with a valid admin token, so an operator behind a blocked address
+ * can lift the block.
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import { bearerToken } from "../auth/transport";
+import type { Identity } from "../auth/verify";
+import { readConfig } from "../config";
+import { allGuards, guardFor } from "../guard/guard-shard";
+import { guard } from "./guard-middleware";
+import { HttpError } from "./http-error";
+import { authenticate } from "./room-access";
+
+type AdminEnv = { Bindings: Env; Variables: { admin: Identity } };
+
+/** Longest block an admin can set (a year); longer would be "forever" by accident. */
+const MAX_ADMIN_BLOCK_MS = 365 * 24 * 60 * 60 * 1000;
+
+const blockBodySchema = z.strictObject({
+  ip: z.union([z.ipv4(), z.ipv6()]),
+  ttlMs: z.number().int().positive().max(MAX_ADMIN_BLOCK_MS).optional(),
+  reason: z.string().trim().min(1).max(200).optional(),
+});
+
+async function adminIdentity(req: Request, env: Env): Promise<Identity> {
+  const identity = await authenticate(req, env, bearerToken(req));
+  if (identity.role !== "admin") throw new HttpError(403, "forbidden", "this needs an admin token");
+  return identity;
+}
+
+const requireAdmin: MiddlewareHandler<AdminEnv> = async function requireAdmin(c, next) {
+  c.set("admin", await adminIdentity(c.req.raw, c.env));
+  await next();
+};
+
+/** `/v1/admin/...` routes. */
+export const adminRoutes = new Hono<AdminEnv>();
+
+adminRoutes.use(
+  "*",
+  guard({
+    passBlocked: (req, env) =>
+      adminIdentity(req, env).then(
+        () => true,
+        () => false,
+      ),
+  }),
+  requireAdmin,
+);
+
+adminRoutes.get("/blocks", async (c) => {
+  const shards = await Promise.all(allGuards(c.env).map((g) => g.listBlocks()));
+  return c.json({ blocks: shards.flat().sort((a, b) => a.until - b.until) });
+});
+
+adminRoutes.post("/blocks", async (c) => {
+  const body = blockBodySchema.safeParse(await c.req.json().catch(() => undefined));
+  if (!body.success) {
+    throw new HttpError(
+      400,
+      "invalid_body",
+      'send {"ip": "<IPv4 or IPv6>", "ttlMs"?: <ms>, "reason"?: "<text>"}',
+    );
+  }
+  const { ip, ttlMs = readConfig(c.env).blockTtlMs, reason = "admin" } = body.data;
+  const block = await guardFor(c.env, ip).block(ip, ttlMs, reason);
+  console.log(JSON.stringify({ event: "admin_block", ip, by: c.get("admin").id }));
+  return c.json({ block }, 201);
+});
+
+adminRoutes.delete("/blocks/:ip", async (c) => {
+  const ip = c.req.param("ip");
+  if (!(await guardFor(c.env, ip).unblock(ip))) {
+    throw new HttpError(404, "not_found", "this address is not blocked");
+  }
+  console.log(JSON.stringify({ event: "admin_unblock", ip, by: c.get("admin").id }));
+  return c.json({ ip, lifted: true });
+});
