@@ -5,15 +5,15 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { MessageLog } from "../src/hibernation/message-log";
+import { exceedsUtf8Bytes, frameParser } from "../src/hibernation/parse-frame";
 import { ErrorCode } from "../src/protocol/codes";
-import type { ErrorFrame } from "../src/protocol/frames";
-import { CID_MAX_CHARS, HISTORY_PAGE_MAX } from "../src/protocol/schemas";
-import { HistoryStore } from "../src/room/history-store";
-import { exceedsUtf8Bytes, frameParser } from "../src/room/parse-frame";
+import type { ErrorFrame, RoomMessageFrame } from "../src/protocol/frames";
+import { CID_MAX_CHARS, clientFrameSchema, HISTORY_PAGE_MAX } from "../src/protocol/schemas";
 import { freshRoom } from "./helpers/tokens";
 
 const LIMITS = { maxMessageBytes: 2048, maxContentChars: 500 };
-const parse = frameParser(LIMITS);
+const parse = frameParser(clientFrameSchema(LIMITS), LIMITS.maxMessageBytes);
 const CODES = new Set<string>(Object.values(ErrorCode));
 
 /** Any UTF-16 code unit, lone surrogates included. */
@@ -142,9 +142,18 @@ describe("history pager properties", () => {
         async (count, historyLimit, requests) => {
           const stub = env.ROOM.getByName(freshRoom("prop"));
           await runInDurableObject(stub, (_instance, state) => {
-            const store = new HistoryStore(state.storage, historyLimit);
+            const store = new MessageLog<RoomMessageFrame>(state.storage, historyLimit);
             for (let i = 1; i <= count; i++) {
-              store.append({ room: "r", from: { id: `u${i % 3}`, name: "u" }, content: `m${i}` }, 1000 + i);
+              const from = { id: `u${i % 3}`, name: "u" };
+              store.append({ userId: from.id }, 1000 + i, (seq, timestamp) => ({
+                type: "room_message",
+                id: crypto.randomUUID(),
+                seq,
+                room: "r",
+                from,
+                content: `m${i}`,
+                timestamp,
+              }));
             }
             const kept = Array.from({ length: count }, (_, i) => i + 1).filter(
               (s) => s > count - historyLimit,
