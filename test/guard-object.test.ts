@@ -1,6 +1,7 @@
-// The guard object in workerd: counts survive eviction (they are written through
-// to SQLite), blocks expire by themselves, and the alarm leaves no expired row
-// behind, so storage stays bounded. Limits are the wrangler.toml defaults.
+// The guard object in workerd: counts survive eviction (the alarm writes them to
+// SQLite within a second, long before the runtime would evict an idle object),
+// blocks expire by themselves, and the alarm leaves no expired row behind, so
+// storage stays bounded. Limits are the wrangler.toml defaults.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ function rows(stub: ReturnType<typeof freshGuard>) {
   return runInDurableObject(stub, (_instance, state) => {
     const count = (table: string) =>
       state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
-    return { events: count("events"), strikes: count("strikes"), blocks: count("blocks") };
+    return { windows: count("windows"), strikes: count("strikes"), blocks: count("blocks") };
   });
 }
 
@@ -23,6 +24,10 @@ describe("GuardDO", () => {
     const guard = freshGuard();
     const addr = ip();
     for (let i = 0; i < 60; i++) expect(await guard.admit(addr)).toEqual({ ok: true });
+    // The connect path writes nothing; the alarm, armed by the first connect, flushes.
+    expect((await rows(guard)).windows).toBe(0);
+    expect(await runDurableObjectAlarm(guard)).toBe(true);
+    expect((await rows(guard)).windows).toBe(1);
     await evictDurableObject(guard);
     for (let i = 0; i < 60; i++) expect(await guard.admit(addr)).toEqual({ ok: true });
     const refused = await guard.admit(addr);
@@ -57,13 +62,16 @@ describe("GuardDO", () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(await guard.admit(addr)).toEqual({ ok: true });
     await guard.strike(ip(), "content_policy");
+    await guard.tokenFailure(ip());
+    expect(await runDurableObjectAlarm(guard)).toBe(true);
+    expect(await rows(guard)).toEqual({ windows: 2, strikes: 1, blocks: 0 });
     // Age every row past its window, as if an hour had gone by.
     await runInDurableObject(guard, (_instance, state) => {
-      state.storage.sql.exec("UPDATE events SET at = at - 3600000");
+      state.storage.sql.exec("UPDATE windows SET newest = newest - 3600000");
       state.storage.sql.exec("UPDATE strikes SET at = at - 7200000");
     });
     expect(await runDurableObjectAlarm(guard)).toBe(true);
-    expect(await rows(guard)).toEqual({ events: 0, strikes: 0, blocks: 0 });
+    expect(await rows(guard)).toEqual({ windows: 0, strikes: 0, blocks: 0 });
     // Nothing left to expire: no alarm is armed, so an idle guard costs nothing.
     expect(await runInDurableObject(guard, (_instance, state) => state.storage.getAlarm())).toBeNull();
   });
@@ -74,7 +82,10 @@ describe("GuardDO", () => {
     for (let i = 0; i < 9; i++) await guard.tokenFailure(addr);
     expect((await rows(guard)).strikes).toBe(0);
     await guard.tokenFailure(addr);
-    expect(await rows(guard)).toMatchObject({ strikes: 1, events: 0 });
+    expect(await rows(guard)).toMatchObject({ strikes: 1 });
+    // The count starts again: nine more make no second strike.
+    for (let i = 0; i < 9; i++) await guard.tokenFailure(addr);
+    expect((await rows(guard)).strikes).toBe(1);
   });
 
   it("lifts a block and forgets its strikes", async () => {

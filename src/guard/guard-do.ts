@@ -2,9 +2,16 @@
  * GuardDO: one object per shard of the IP space (see `guard-shard.ts`), holding
  * that shard's connect windows, strikes and blocks. Sharding by IP means every
  * IP has exactly one counter (so limits are exact) while no connect waits on a
- * single global object. Windows and blocks are cached in memory and written
- * through to SQLite, so an eviction forgets nothing; an alarm deletes what has
- * expired, so storage stays bounded.
+ * single global object.
+ *
+ * The connect path writes nothing. A storage write holds the object's replies
+ * until it is durable (the output gate), so a write per connect would make every
+ * honest connect wait for a disk flush (locally it cut the connect storm to a
+ * third). Windows live in memory and the alarm writes the changed ones to
+ * SQLite within `WINDOW_FLUSH_MS`: far sooner than the runtime evicts an idle
+ * object (10 s without events), so an eviction forgets no count. Strikes and
+ * blocks are rare and written at once. The same alarm deletes what has expired,
+ * so storage stays bounded.
  */
 import { DurableObject } from "cloudflare:workers";
 import { type Config, readConfig } from "../config";
@@ -12,12 +19,26 @@ import { EVENT_WINDOW_MS, type EventKind, GuardStore } from "./guard-store";
 import { slide } from "./sliding-window";
 import type { Admission, BlockEntry, StrikeReason } from "./types";
 
+/**
+ * How soon changed windows reach SQLite. Not a limit (no var): it only has to
+ * stay well under the runtime's 10 s idle eviction.
+ */
+const WINDOW_FLUSH_MS = 1000;
+
+interface Window {
+  ip: string;
+  kind: EventKind;
+  times: number[];
+}
+
 /** The Durable Object behind one guard shard. */
 export class GuardDO extends DurableObject<Env> {
   readonly #config: Config;
   readonly #store: GuardStore;
   /** Recent event times per `kind ip`, loaded from SQLite on first use. */
-  readonly #windows = new Map<string, number[]>();
+  readonly #windows = new Map<string, Window>();
+  /** Windows changed since the last flush. */
+  readonly #dirty = new Set<string>();
   readonly #blocks = new Map<string, BlockEntry>();
   #alarmAt: number | null = null;
 
@@ -40,29 +61,25 @@ export class GuardDO extends DurableObject<Env> {
     const now = Date.now();
     const block = this.#activeBlock(ip, now);
     if (block) return { ok: false, refusal: "blocked", until: block.until };
-    const times = this.#window("connect", ip, now);
-    const { verdict, kept } = slide(times, now, this.#config.connectRatePerMinute, EVENT_WINDOW_MS);
-    this.#windows.set(windowKey("connect", ip), kept);
+    const window = this.#window("connect", ip, now);
+    const { verdict, kept } = slide(window.times, now, this.#config.connectRatePerMinute, EVENT_WINDOW_MS);
+    window.times = kept;
     if (!verdict.ok) return { ok: false, refusal: "too_many_connects", retryAfterMs: verdict.retryAfterMs };
-    this.#store.addEvent(ip, "connect", now);
-    await this.#armBy(now + EVENT_WINDOW_MS);
+    await this.#changed("connect", ip, now);
     return { ok: true };
   }
 
   /** A refused token from `ip`; `TOKEN_FAILURE_STRIKE_AFTER` of them within a minute make a strike. */
   async tokenFailure(ip: string): Promise<void> {
     const now = Date.now();
-    const kept = this.#window("token_failure", ip, now).filter((t) => t > now - EVENT_WINDOW_MS);
-    kept.push(now);
-    if (kept.length >= this.#config.tokenFailureStrikeAfter) {
-      this.#windows.delete(windowKey("token_failure", ip));
-      this.#store.clearEvents(ip, "token_failure");
+    const window = this.#window("token_failure", ip, now);
+    window.times = window.times.filter((t) => t > now - EVENT_WINDOW_MS);
+    window.times.push(now);
+    if (window.times.length >= this.#config.tokenFailureStrikeAfter) {
+      window.times = [];
       await this.strike(ip, "token_failures");
-      return;
     }
-    this.#windows.set(windowKey("token_failure", ip), kept);
-    this.#store.addEvent(ip, "token_failure", now);
-    await this.#armBy(now + EVENT_WINDOW_MS);
+    await this.#changed("token_failure", ip, now);
   }
 
   /** One strike against `ip`; `BLOCK_AFTER_STRIKES` within `STRIKE_WINDOW_MS` block it. */
@@ -103,17 +120,26 @@ export class GuardDO extends DurableObject<Env> {
     return lifted;
   }
 
-  /** Deletes whatever has expired, then re-arms for the next expiry. */
+  /** Writes the changed windows, deletes whatever has expired, then re-arms. */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    this.#flush();
     this.#store.prune(now, this.#config.strikeWindowMs);
     for (const [ip, block] of this.#blocks) if (block.until <= now) this.#blocks.delete(ip);
-    for (const [key, times] of this.#windows) {
+    for (const [key, { times }] of this.#windows) {
       if ((times[times.length - 1] ?? 0) <= now - EVENT_WINDOW_MS) this.#windows.delete(key);
     }
     const next = this.#store.nextExpiry(this.#config.strikeWindowMs);
     this.#alarmAt = next ?? null;
-    if (next !== undefined) await this.ctx.storage.setAlarm(Math.max(next, now + 1000));
+    if (next !== undefined) await this.ctx.storage.setAlarm(Math.max(next, now + WINDOW_FLUSH_MS));
+  }
+
+  #flush(): void {
+    for (const key of this.#dirty) {
+      const window = this.#windows.get(key);
+      if (window) this.#store.saveWindow(window.ip, window.kind, window.times);
+    }
+    this.#dirty.clear();
   }
 
   #activeBlock(ip: string, now: number): BlockEntry | undefined {
@@ -128,14 +154,20 @@ export class GuardDO extends DurableObject<Env> {
     console.log(JSON.stringify({ event: "guard_block", ...block }));
   }
 
-  #window(kind: EventKind, ip: string, now: number): number[] {
+  #window(kind: EventKind, ip: string, now: number): Window {
     const key = windowKey(kind, ip);
-    let times = this.#windows.get(key);
-    if (!times) {
-      times = this.#store.recentEvents(ip, kind, now);
-      this.#windows.set(key, times);
+    let window = this.#windows.get(key);
+    if (!window) {
+      window = { ip, kind, times: this.#store.recentEvents(ip, kind, now) };
+      this.#windows.set(key, window);
     }
-    return times;
+    return window;
+  }
+
+  /** Marks a window for the next flush, which the alarm does within WINDOW_FLUSH_MS. */
+  async #changed(kind: EventKind, ip: string, now: number): Promise<void> {
+    this.#dirty.add(windowKey(kind, ip));
+    await this.#armBy(now + WINDOW_FLUSH_MS);
   }
 
   /** Makes sure the alarm fires by `due` (one storage write per earlier deadline, not per call). */

@@ -1,7 +1,8 @@
 /**
- * The guard object's SQLite tables. Every row expires: recent events after the
- * one-minute window, strikes after `STRIKE_WINDOW_MS`, blocks at their `until`;
- * the object's alarm deletes them, so storage stays bounded by recent activity.
+ * The guard object's SQLite tables. Every row expires: a window once its newest
+ * event is a minute old, strikes after `STRIKE_WINDOW_MS`, blocks at their
+ * `until`; the object's alarm deletes them, so storage stays bounded by recent
+ * activity (and a window holds at most its limit of timestamps).
  */
 import type { BlockEntry, StrikeReason } from "./types";
 
@@ -14,34 +15,36 @@ export const EVENT_WINDOW_MS = 60_000;
 /** Reads and writes the guard's tables. */
 export class GuardStore {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS events (ip TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS events_by_ip ON events (ip, kind, at);
-      CREATE INDEX IF NOT EXISTS events_by_at ON events (at);
+    sql.exec(`CREATE TABLE IF NOT EXISTS windows (ip TEXT NOT NULL, kind TEXT NOT NULL, times TEXT NOT NULL, newest INTEGER NOT NULL, PRIMARY KEY (ip, kind));
+      CREATE INDEX IF NOT EXISTS windows_by_newest ON windows (newest);
       CREATE TABLE IF NOT EXISTS strikes (ip TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS strikes_by_ip ON strikes (ip, at);
       CREATE INDEX IF NOT EXISTS strikes_by_at ON strikes (at);
       CREATE TABLE IF NOT EXISTS blocks (ip TEXT PRIMARY KEY, until INTEGER NOT NULL, reason TEXT NOT NULL, strikes INTEGER NOT NULL)`);
   }
 
-  /** Times of `ip`'s events of `kind` still inside the window, oldest first. */
+  /** The stored times of `ip`'s events of `kind` still inside the window, oldest first. */
   recentEvents(ip: string, kind: EventKind, now: number): number[] {
-    return this.sql
-      .exec<{ at: number }>(
-        "SELECT at FROM events WHERE ip = ? AND kind = ? AND at > ? ORDER BY at",
-        ip,
-        kind,
-        now - EVENT_WINDOW_MS,
-      )
-      .toArray()
-      .map((r) => r.at);
+    const row = this.sql
+      .exec<{ times: string }>("SELECT times FROM windows WHERE ip = ? AND kind = ?", ip, kind)
+      .toArray()[0];
+    return row ? (JSON.parse(row.times) as number[]).filter((t) => t > now - EVENT_WINDOW_MS) : [];
   }
 
-  addEvent(ip: string, kind: EventKind, at: number): void {
-    this.sql.exec("INSERT INTO events (ip, kind, at) VALUES (?, ?, ?)", ip, kind, at);
-  }
-
-  clearEvents(ip: string, kind: EventKind): void {
-    this.sql.exec("DELETE FROM events WHERE ip = ? AND kind = ?", ip, kind);
+  /** Stores a window's times (deleting it when empty). */
+  saveWindow(ip: string, kind: EventKind, times: readonly number[]): void {
+    const newest = times[times.length - 1];
+    if (newest === undefined) {
+      this.sql.exec("DELETE FROM windows WHERE ip = ? AND kind = ?", ip, kind);
+      return;
+    }
+    this.sql.exec(
+      "INSERT INTO windows (ip, kind, times, newest) VALUES (?, ?, ?, ?) ON CONFLICT (ip, kind) DO UPDATE SET times = excluded.times, newest = excluded.newest",
+      ip,
+      kind,
+      JSON.stringify(times),
+      newest,
+    );
   }
 
   /** Records a strike and returns how many `ip` has since `since`. */
@@ -84,7 +87,7 @@ export class GuardStore {
 
   /** Deletes every expired row. */
   prune(now: number, strikeWindowMs: number): void {
-    this.sql.exec("DELETE FROM events WHERE at <= ?", now - EVENT_WINDOW_MS);
+    this.sql.exec("DELETE FROM windows WHERE newest <= ?", now - EVENT_WINDOW_MS);
     this.sql.exec("DELETE FROM strikes WHERE at <= ?", now - strikeWindowMs);
     this.sql.exec("DELETE FROM blocks WHERE until <= ?", now);
   }
@@ -93,7 +96,7 @@ export class GuardStore {
   nextExpiry(strikeWindowMs: number): number | undefined {
     const row = this.sql
       .exec<{ e: number | null; s: number | null; b: number | null }>(
-        "SELECT (SELECT MIN(at) FROM events) AS e, (SELECT MIN(at) FROM strikes) AS s, (SELECT MIN(until) FROM blocks) AS b",
+        "SELECT (SELECT MIN(newest) FROM windows) AS e, (SELECT MIN(at) FROM strikes) AS s, (SELECT MIN(until) FROM blocks) AS b",
       )
       .one();
     const due = [
