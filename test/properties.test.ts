@@ -142,7 +142,7 @@ describe("history pager properties", () => {
         async (count, historyLimit, requests) => {
           const stub = env.ROOM.getByName(freshRoom("prop"));
           await runInDurableObject(stub, (_instance, state) => {
-            const store = new MessageLog<RoomMessageFrame>(state.storage, historyLimit);
+            const store = new MessageLog<RoomMessageFrame>(state.storage, { limit: historyLimit });
             for (let i = 1; i <= count; i++) {
               const from = { id: `u${i % 3}`, name: "u" };
               store.append({ userId: from.id }, 1000 + i, (seq, timestamp) => ({
