@@ -114,7 +114,7 @@ describe("strikes and blocks", () => {
     await vi.waitFor(
       async () => expect((await tryUpgrade(worker, room, { ip, token: await user() })).status).toBe(403),
       {
-        timeout: 5000,
+        timeout: 15_000,
       },
     );
     expect(await tryUpgrade(worker, room, { ip, token: await user() })).toMatchObject({ error: "blocked" });
@@ -142,7 +142,7 @@ describe("strikes and blocks", () => {
       for (let i = 0; i < 5; i++) socket.send({ type: "room_message", content: `m${i}` });
       expect((await socket.frames.closed()).code).toBe(4008);
     }
-    await vi.waitFor(async () => expect(await blocksOf(ip)).toHaveLength(1), { timeout: 5000 });
+    await vi.waitFor(async () => expect(await blocksOf(ip)).toHaveLength(1), { timeout: 15_000 });
     expect((await blocksOf(ip))[0]).toMatchObject({ reason: "rate_limit_close", strikes: 2 });
     expect((await tryUpgrade(worker, freshRoom(), { ip, token: await user() })).error).toBe("blocked");
   });
@@ -160,12 +160,12 @@ describe("strikes and blocks", () => {
       message: "content policy",
       ref: "x1",
     });
-    await vi.waitFor(async () => expect(await blocksOf(ip)).toEqual([]), { timeout: 2000 });
+    expect(await blocksOf(ip)).toEqual([]);
     // ...then INVALID_FRAME_STRIKE_AFTER=3 invalid frames on one connection: the second strike.
     const second = await joinAs(ip, freshRoom());
     for (let i = 0; i < 3; i++) second.send({ type: "nope" });
     for (let i = 0; i < 3; i++) expect((await second.frames.next("error")).code).toBe("invalid_message");
-    await vi.waitFor(async () => expect(await blocksOf(ip)).toHaveLength(1), { timeout: 5000 });
+    await vi.waitFor(async () => expect(await blocksOf(ip)).toHaveLength(1), { timeout: 15_000 });
     expect((await blocksOf(ip))[0]).toMatchObject({ reason: "invalid_frames", strikes: 2 });
     // The rejected message was never stored.
     const history = await call(worker, "GET", `/v1/rooms/${room}/messages`, {
@@ -185,7 +185,7 @@ describe("admin API", () => {
     const added = await call(worker, "POST", "/v1/admin/blocks", {
       ip: freshIp(),
       token,
-      body: { ip, ttlMs: 1500, reason: "manual test" },
+      body: { ip, ttlMs: 4000, reason: "manual test" },
     });
     expect(added.status).toBe(201);
     expect(added.body.block).toMatchObject({ ip, reason: "manual test", strikes: 0 });
@@ -195,7 +195,7 @@ describe("admin API", () => {
     await vi.waitFor(
       async () =>
         expect((await tryUpgrade(worker, freshRoom(), { ip, token: await user() })).status).toBe(101),
-      { timeout: 10_000, interval: 300 },
+      { timeout: 20_000, interval: 300 },
     );
     expect(await blocksOf(ip)).toEqual([]);
   });
