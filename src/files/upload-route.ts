@@ -8,8 +8,10 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { bearerToken } from "../auth/transport";
 import { readConfig } from "../config";
+import { guard } from "../http/guard-middleware";
 import { isOriginAllowed } from "../http/origin";
 import { checkRoomAccess } from "../http/room-access";
+import { requireRoomName } from "../http/room-path";
 import type { FileShareFrame } from "../protocol/frames";
 import { deleteFiles, storeFileStream } from "./file-objects";
 import type { FileRefusal } from "./file-refusal";
@@ -45,6 +47,11 @@ roomFileRoutes.post("/:room/files", async (c, next) => {
     if (body) await discard(body, c.req.header("Content-Length"), readConfig(c.env).maxFileBytes);
   }
 });
+
+// The room-path checks and the guard run here, after CORS and the draining
+// wrapper, so a guard refusal is readable cross-origin and its body is drained
+// too (the app mounts these routes before the other room routes for that reason).
+roomFileRoutes.use("/:room/files", requireRoomName, guard());
 
 async function discard(
   body: ReadableStream<Uint8Array>,

@@ -20,10 +20,12 @@ import { roomsRoutes } from "./rooms-routes";
 export const app = new Hono<{ Bindings: Env }>();
 
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
+// Uploads first: their route runs its own guard after CORS and body draining
+// (see upload-route.ts), and answers before the other room routes' middleware.
+app.route("/v1/rooms", roomFileRoutes);
 app.route("/v1/rooms", roomsRoutes);
 app.route("/v1/rooms", moderationRoutes);
 app.route("/v1/inbox", inboxRoutes);
-app.route("/v1/rooms", roomFileRoutes);
 app.route("/v1/files", fileRoutes);
 app.route("/v1/admin", adminRoutes);
 app.route("/dev", devRoutes);

@@ -93,6 +93,33 @@ describe("connect rate per IP", () => {
     expect((await tryUpgrade(worker, room, { ip: freshIp(), token })).status).toBe(101);
   });
 
+  it("counts a file upload once, like any API call, and refuses uploads from a blocked address readably", async () => {
+    const ip = freshIp();
+    const room = freshRoom();
+    const token = await user();
+    const upload = (from: string) =>
+      call(worker, "POST", `/v1/rooms/${room}/files`, {
+        ip: from,
+        token,
+        headers: { "Content-Type": "text/plain", "X-File-Name": "note.txt" },
+        raw: "hello",
+      });
+    for (let i = 0; i < 10; i++) expect((await upload(ip)).status).toBe(201);
+    for (let i = 0; i < 10; i++) {
+      expect((await call(worker, "GET", `/v1/rooms/${room}/messages`, { ip, token })).status).toBe(200);
+    }
+    const refused = await upload(ip);
+    expect([refused.status, refused.body.error]).toEqual([429, "too_many_connects"]);
+    const blocked = freshIp();
+    await call(worker, "POST", "/v1/admin/blocks", {
+      ip: freshIp(),
+      token: await admin(),
+      body: { ip: blocked },
+    });
+    const answer = await upload(blocked);
+    expect([answer.status, answer.body.error]).toEqual([403, "blocked"]);
+  });
+
   it("counts IPv6 addresses too", async () => {
     const ip = freshIp(true);
     const room = freshRoom();

@@ -35,7 +35,13 @@ export async function call(
   worker: RunningWorker,
   method: string,
   path: string,
-  options: { ip?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: {
+    ip?: string;
+    token?: string;
+    body?: unknown;
+    raw?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.ip) headers["CF-Connecting-IP"] = options.ip;
@@ -45,6 +51,7 @@ export async function call(
     method,
     headers,
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.raw !== undefined ? { body: options.raw } : {}),
   });
   const text = await res.text();
   let body: Answer["body"] = {};
