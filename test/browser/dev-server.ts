@@ -38,7 +38,12 @@ export class DevServer {
   ) {}
 
   /** Starts a server on a free port with fresh, empty state (and optional var overrides). */
-  static async start(vars: Record<string, string> = {}): Promise<DevServer> {
+  static async start(overrides: Record<string, string> = {}): Promise<DevServer> {
+    // Every browser in these tests connects from 127.0.0.1, reconnecting (and
+    // probing refusals) more often when the machine is busy: the guard's per-IP
+    // connect rate would count them all as one client. It has its own tests
+    // (test/e2e/guard.test.ts); here it is raised out of the way.
+    const vars = { CONNECT_RATE_PER_MINUTE: "100000", ...overrides };
     const persistDir = fs.mkdtempSync(path.join(os.tmpdir(), "roomcast-dev-"));
     // workerd binds a few ports of its own; when another wrangler or test harness
     // starting at the same moment takes one first, startup fails with "Address
