@@ -12,7 +12,12 @@ import type { ErrorFrame, RoomMessageFrame } from "../src/protocol/frames";
 import { CID_MAX_CHARS, clientFrameSchema, HISTORY_PAGE_MAX } from "../src/protocol/schemas";
 import { freshRoom } from "./helpers/tokens";
 
-const LIMITS = { maxMessageBytes: 2048, maxContentChars: 500 };
+const LIMITS = {
+  maxMessageBytes: 2048,
+  maxContentChars: 500,
+  moderationMaxDurationMs: 86_400_000,
+  slowModeMaxMs: 60_000,
+};
 const parse = frameParser(clientFrameSchema(LIMITS), LIMITS.maxMessageBytes);
 const CODES = new Set<string>(Object.values(ErrorCode));
 
