@@ -5,11 +5,10 @@
  * `file_share`.
  */
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { bearerToken } from "../auth/transport";
 import { readConfig } from "../config";
+import { apiCors } from "../http/api-cors";
 import { guard } from "../http/guard-middleware";
-import { isOriginAllowed } from "../http/origin";
 import { checkRoomAccess } from "../http/room-access";
 import { requireRoomName } from "../http/room-path";
 import type { FileShareFrame } from "../protocol/frames";
@@ -23,15 +22,7 @@ export const roomFileRoutes = new Hono<{ Bindings: Env }>();
 
 // Pages on the allowed origins may upload from the browser; bearer tokens are
 // not cookies, so credentials mode stays off.
-roomFileRoutes.use(
-  "/:room/files",
-  cors({
-    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
-    allowMethods: ["POST"],
-    allowHeaders: ["Authorization", "Content-Type", FILE_NAME_HEADER],
-    maxAge: 600,
-  }),
-);
+roomFileRoutes.use("/:room/files", apiCors(["POST"], ["Authorization", "Content-Type", FILE_NAME_HEADER]));
 
 // A refusal answered before the body was read (too large, a type, a quota, a
 // rate limit, a retried cid): over HTTP/1.1 a client that is still sending when

@@ -7,18 +7,19 @@
 import { Hono } from "hono";
 import { bearerToken, extractToken } from "../auth/transport";
 import { conversationQuerySchema } from "../protocol/schemas";
+import { apiCors } from "./api-cors";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 import { authenticate } from "./room-access";
 import { upgradeOnly } from "./room-path";
-import { checkSince, forwardUpgrade, historyCors } from "./upgrade";
+import { checkSince, forwardUpgrade } from "./upgrade";
 
 /** `/v1/inbox/...` routes. */
 export const inboxRoutes = new Hono<{ Bindings: Env }>();
 
 // 426, then the guard (as for rooms), then origin and token in the handlers.
 inboxRoutes.use("/ws", upgradeOnly);
-inboxRoutes.use("/messages", historyCors());
+inboxRoutes.use("/messages", apiCors());
 inboxRoutes.use("*", guard());
 
 inboxRoutes.get("/ws", async (c) => {

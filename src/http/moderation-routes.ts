@@ -5,16 +5,14 @@
  * gets past the worker. The room object answers from its own storage.
  */
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { z } from "zod";
 import { canModerate } from "../auth/roles";
 import { bearerToken } from "../auth/transport";
 import type { Identity } from "../auth/verify";
-import { readConfig } from "../config";
 import type { AuditPage, BanList } from "../protocol/frames";
 import { HISTORY_PAGE_MAX, querySeq } from "../protocol/schemas";
+import { apiCors } from "./api-cors";
 import { HttpError } from "./http-error";
-import { isOriginAllowed } from "./origin";
 import { checkRoomAccess } from "./room-access";
 
 const auditQuerySchema = z.strictObject({
@@ -25,15 +23,7 @@ const auditQuerySchema = z.strictObject({
 /** `/v1/rooms/:room/moderation` and `/v1/rooms/:room/bans`. */
 export const moderationRoutes = new Hono<{ Bindings: Env }>();
 
-moderationRoutes.use(
-  "/:room/*",
-  cors({
-    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
-    allowMethods: ["GET"],
-    allowHeaders: ["Authorization"],
-    maxAge: 600,
-  }),
-);
+moderationRoutes.use("/:room/*", apiCors());
 
 /** The caller's identity, if it may moderate `room`; otherwise a refusal. */
 async function moderatorOf(req: Request, env: Env, room: string): Promise<Identity> {

@@ -6,11 +6,12 @@ import { Hono } from "hono";
 import { bearerToken, extractToken } from "../auth/transport";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
 import { historyQuerySchema } from "../protocol/schemas";
+import { apiCors } from "./api-cors";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 import { checkRoomAccess } from "./room-access";
 import { requireRoomName, upgradeOnly } from "./room-path";
-import { checkSince, forwardUpgrade, historyCors } from "./upgrade";
+import { checkSince, forwardUpgrade } from "./upgrade";
 
 /** `/v1/rooms/:room/...` routes. */
 export const roomsRoutes = new Hono<{ Bindings: Env }>();
@@ -19,7 +20,7 @@ export const roomsRoutes = new Hono<{ Bindings: Env }>();
 // then each route's origin, token and permission checks. CORS comes before the
 // guard so a browser page can read the guard's refusals too.
 roomsRoutes.use("/:room/ws", upgradeOnly);
-roomsRoutes.use("/:room/messages", historyCors());
+roomsRoutes.use("/:room/messages", apiCors());
 roomsRoutes.use("/:room/*", requireRoomName, guard());
 
 roomsRoutes.get("/:room/ws", async (c) => {

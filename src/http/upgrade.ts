@@ -3,18 +3,14 @@
  * 426 for plain requests, the `since` and subprotocol checks, and the
  * forwarding of the raw upgrade to the object (which accepts the socket with
  * the Hibernation API; accepting it here would pin the worker and never
- * hibernate). Also the CORS rule of the HTTP history endpoints.
+ * hibernate).
  */
-import type { MiddlewareHandler } from "hono";
-import { cors } from "hono/cors";
 import type { TokenCarrier } from "../auth/transport";
 import type { Identity } from "../auth/verify";
-import { readConfig } from "../config";
 import { clientIp } from "../guard/client-ip";
 import { withForwardedIdentity } from "../hibernation/forwarded-upgrade";
 import { querySeq } from "../protocol/schemas";
 import { HttpError } from "./http-error";
-import { isOriginAllowed } from "./origin";
 
 /** Throws 426 unless `req` asks for a WebSocket upgrade (the first refusal of every upgrade route). */
 export function requireUpgrade(req: Request): void {
@@ -54,18 +50,4 @@ export function forwardUpgrade(
       ip: clientIp(req),
     }),
   );
-}
-
-/**
- * CORS for the HTTP history endpoints: pages on the allowed origins may read
- * them from the browser (the client SDK also uses the room's to learn why an
- * upgrade was refused). Bearer tokens are not cookies, so credentials mode stays off.
- */
-export function historyCors(): MiddlewareHandler<{ Bindings: Env }> {
-  return cors({
-    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
-    allowMethods: ["GET"],
-    allowHeaders: ["Authorization"],
-    maxAge: 600,
-  });
 }
