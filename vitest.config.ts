@@ -19,7 +19,21 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/browser/**"],
+          exclude: ["test/e2e/**", "test/browser/**", "test/limits/**"],
+        },
+      },
+      {
+        // The message budget with a refill slower than any test (one token per
+        // 10 s), so a loaded machine cannot let an extra message through.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { RATE_LIMIT_PER_MINUTE: "6" } },
+          }),
+        ],
+        test: {
+          name: "workerd-limits",
+          include: ["test/limits/**/*.test.ts"],
         },
       },
       {

@@ -67,21 +67,6 @@ describe("hibernation", () => {
     expect(late.welcome.history.map(contentOf)).toEqual(["before", "after"]);
   });
 
-  it("keeps the rate-limit bucket and the socket's strikes", async () => {
-    const room = freshRoom();
-    const alice = await openRoom(room, { sub: "alice" });
-    for (let i = 0; i < 102; i++) alice.send({ type: "room_message", content: `m${i}` });
-    await alice.frames.next("error");
-    await alice.frames.next("error");
-    await evictDurableObject(stubOf(room), { webSockets: "hibernate" });
-    alice.send({ type: "room_message", content: "still limited" });
-    expect((await alice.frames.next("error")).code).toBe("rate_limited");
-    // Two strikes before, one now: two more close the socket (RATE_LIMIT_STRIKES = 5).
-    alice.send({ type: "room_message", content: "x" });
-    alice.send({ type: "room_message", content: "x" });
-    expect((await alice.frames.closed()).code).toBe(4008);
-  });
-
   it("runs the idle sweep after a wake-up: silent sockets close with 1001, the rest stay", async () => {
     const room = freshRoom();
     const idle = await openRoom(room, { sub: "idle" });

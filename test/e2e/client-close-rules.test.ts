@@ -121,7 +121,9 @@ describe("token refresh", () => {
 
   it("reconnects with a fresh token after the room closes with 4001, and the outbox survives", async () => {
     const room = freshRoom();
-    const exp = Math.floor(Date.now() / 1000) + 2;
+    // Long enough that the first connect succeeds even on a loaded machine
+    // (an expired token would be refused at the upgrade, 401, not closed with 4001).
+    const exp = Math.floor(Date.now() / 1000) + 4;
     const short = await signTestToken({ sub: "expiring", exp });
     const long = await signTestToken({ sub: "expiring" });
     const { reasons, token } = tokenProvider((reason) => (reason === "initial" ? short : long));
@@ -130,7 +132,7 @@ describe("token refresh", () => {
     await c.connect();
     const observer = await joinRoom(fx.worker, room, await signTestToken({ sub: "observer" }));
     // The room checks expiry on every frame it handles: wait until the token is past it.
-    await vi.waitUntil(() => Date.now() > exp * 1000 + 50, { timeout: 5000, interval: 50 });
+    await vi.waitUntil(() => Date.now() > exp * 1000 + 50, { timeout: 8000, interval: 50 });
     const acked = c.send("after expiry");
     const state = await rec.state("reconnecting");
     expect(state.reason).toMatchObject({ code: 4001, kind: "token-expired" });
