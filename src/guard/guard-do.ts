@@ -16,14 +16,32 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Config, readConfig } from "../config";
 import { EVENT_WINDOW_MS, type EventKind, GuardStore } from "./guard-store";
-import { slide } from "./sliding-window";
-import type { Admission, BlockEntry, StrikeReason } from "./types";
+import { release, reserve, slide } from "./sliding-window";
+import type { Admission, BlockEntry, LeasedAdmission, StrikeReason, UnspentLease } from "./types";
 
 /**
  * How soon changed windows reach SQLite. Not a limit (no var): it only has to
  * stay well under the runtime's 10 s idle eviction.
  */
 const WINDOW_FLUSH_MS = 1000;
+
+/**
+ * How long a lease of connects lasts (by the worker's clock, from before it
+ * asked). A block placed meanwhile reaches an IP holding a lease this much
+ * later; only IPs connecting several times a second get leases.
+ */
+export const LEASE_MS = 1000;
+
+/** Most connects one lease hands out (bounds what a lease can waste). */
+const MAX_LEASE = 256;
+
+/**
+ * Connects within `LEASE_MS` before an IP gets leases: more than a person's
+ * reconnects and tabs, so a block reaches ordinary clients at their next
+ * connect, and only storms (many clients behind one address, or a flood)
+ * skip the round trip.
+ */
+const LEASE_AFTER = 8;
 
 interface Window {
   ip: string;
@@ -67,6 +85,42 @@ export class GuardDO extends DurableObject<Env> {
     if (!verdict.ok) return { ok: false, refusal: "too_many_connects", retryAfterMs: verdict.retryAfterMs };
     await this.#changed("connect", ip, now);
     return { ok: true };
+  }
+
+  /**
+   * {@link admit}, and when `ip` is connecting often (`LEASE_AFTER` times in the
+   * last `LEASE_MS`) and has no strike, a lease of up to as many more connects
+   * again as it made in that time, which the worker may admit by itself for
+   * `LEASE_MS`. They are counted here now (see `reserve`), so the limit stays
+   * exact across every isolate; `unspent` gives back what an earlier lease did
+   * not use.
+   */
+  async lease(ip: string, unspent: readonly UnspentLease[] = []): Promise<LeasedAdmission> {
+    const now = Date.now();
+    const block = this.#activeBlock(ip, now);
+    if (block) return { ok: false, refusal: "blocked", until: block.until };
+    const window = this.#window("connect", ip, now);
+    for (const { at, count } of unspent) window.times = release(window.times, at, count);
+    const recent = window.times.filter((t) => t > now - LEASE_MS).length;
+    const leasable = recent >= LEASE_AFTER && !this.#store.hasStrikes(ip, now - this.#config.strikeWindowMs);
+    const usableUntil = now + LEASE_MS;
+    const { verdict, kept, granted } = reserve(
+      window.times,
+      now,
+      this.#config.connectRatePerMinute,
+      EVENT_WINDOW_MS,
+      leasable ? Math.min(recent, MAX_LEASE) : 0,
+      usableUntil,
+    );
+    window.times = kept;
+    if (!verdict.ok) {
+      if (unspent.length > 0) await this.#changed("connect", ip, now);
+      return { ok: false, refusal: "too_many_connects", retryAfterMs: verdict.retryAfterMs };
+    }
+    await this.#changed("connect", ip, now);
+    return granted > 0
+      ? { ok: true, lease: { extra: granted, at: usableUntil, ms: LEASE_MS } }
+      : { ok: true };
   }
 
   /** A refused token from `ip`; `TOKEN_FAILURE_STRIKE_AFTER` of them within a minute make a strike. */

@@ -55,6 +55,13 @@ export class GuardStore {
       .one().n;
   }
 
+  /** Whether `ip` has a strike after `since`. */
+  hasStrikes(ip: string, since: number): boolean {
+    return (
+      this.sql.exec("SELECT 1 FROM strikes WHERE ip = ? AND at > ? LIMIT 1", ip, since).toArray().length > 0
+    );
+  }
+
   clearStrikes(ip: string): void {
     this.sql.exec("DELETE FROM strikes WHERE ip = ?", ip);
   }

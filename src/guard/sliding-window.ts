@@ -29,3 +29,48 @@ export function slide(
   kept.push(now);
   return { verdict: { ok: true }, kept };
 }
+
+/**
+ * {@link slide} for one event now plus up to `extra` more that the caller may
+ * spend until `usableUntil` (a lease, see `connect-lease.ts`). Each reserved
+ * event is recorded at `usableUntil`, no earlier than it can really happen, so
+ * every window of real events is covered by the recorded ones and the limit
+ * stays exact: the last grant before any run of real events already counted
+ * all of them. At most half of what is left of the limit after this event is
+ * granted, so leases never hand out the last few connects. Pure, so it is
+ * property-tested.
+ * @example reserve([], 0, 20, 60_000, 4, 1_000) // { verdict: { ok: true }, kept: [0, 1000, 1000, 1000, 1000], granted: 4 }
+ */
+export function reserve(
+  times: readonly number[],
+  now: number,
+  limit: number,
+  windowMs: number,
+  extra: number,
+  usableUntil: number,
+): { verdict: WindowVerdict; kept: number[]; granted: number } {
+  const { verdict, kept } = slide(times, now, limit, windowMs);
+  if (!verdict.ok) return { verdict, kept, granted: 0 };
+  const granted = Math.max(0, Math.min(extra, Math.floor((limit - kept.length) / 2)));
+  if (granted === 0) return { verdict, kept, granted };
+  for (let i = 0; i < granted; i++) kept.push(usableUntil);
+  // Earlier leases may be recorded later than `now` too: keep the times ascending.
+  kept.sort((a, b) => a - b);
+  return { verdict, kept, granted };
+}
+
+/**
+ * Takes back up to `count` unspent reserved events recorded at `at` (a lease
+ * whose holder has dropped it, so they will never happen).
+ * @example release([0, 1000, 1000], 1000, 1) // [0, 1000]
+ */
+export function release(times: readonly number[], at: number, count: number): number[] {
+  let left = count;
+  return times.filter((t) => {
+    if (left > 0 && t === at) {
+      left -= 1;
+      return false;
+    }
+    return true;
+  });
+}

@@ -21,3 +21,22 @@ export type Admission =
   | { ok: true }
   | { ok: false; refusal: "blocked"; until: number }
   | { ok: false; refusal: "too_many_connects"; retryAfterMs: number };
+
+/** Connects the worker may admit for one IP without asking again (see `connect-lease.ts`). */
+export interface Lease {
+  /** How many more connects after this one. */
+  extra: number;
+  /** Where the shard recorded them (ms since the epoch), to give unspent ones back. */
+  at: number;
+  /** How long from the request (by the worker's own clock) they may be spent. */
+  ms: number;
+}
+
+/** {@link Admission} with, when admitted, an optional lease of further connects. */
+export type LeasedAdmission = Exclude<Admission, { ok: true }> | { ok: true; lease?: Lease };
+
+/** Connects a worker took on lease and did not spend, handed back. */
+export interface UnspentLease {
+  at: number;
+  count: number;
+}

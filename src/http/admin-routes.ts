@@ -9,6 +9,7 @@ import { z } from "zod";
 import { bearerToken } from "../auth/transport";
 import type { Identity } from "../auth/verify";
 import { readConfig } from "../config";
+import { dropLeases } from "../guard/connect-lease";
 import { allGuards, guardFor } from "../guard/guard-shard";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
@@ -67,6 +68,7 @@ adminRoutes.post("/blocks", async (c) => {
   }
   const { ip, ttlMs = readConfig(c.env).blockTtlMs, reason = "admin" } = body.data;
   const block = await guardFor(c.env, ip).block(ip, ttlMs, reason);
+  dropLeases(ip);
   console.log(JSON.stringify({ event: "admin_block", ip, by: c.get("admin").id }));
   return c.json({ block }, 201);
 });

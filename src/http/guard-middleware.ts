@@ -2,7 +2,9 @@
  * The abuse guard at the edge, cheapest check first and before any token
  * signature is verified: user agent (403 agent_blocked, a header test), then
  * one call to the IP's guard shard that answers both the IP block (403 blocked)
- * and the connect rate (429 too_many_connects, with Retry-After). After the
+ * and the connect rate (429 too_many_connects, with Retry-After), or, while the
+ * IP connects several times a second, a connect from the lease the shard gave
+ * this isolate (`connect-lease.ts`). After the
  * route has run, a refused token (401) is reported to the shard, which turns
  * `TOKEN_FAILURE_STRIKE_AFTER` of them in a minute into a strike.
  */
@@ -10,6 +12,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { readConfig } from "../config";
 import { isAgentBlocked } from "../guard/agent-policy";
 import { clientIp } from "../guard/client-ip";
+import { admitConnect } from "../guard/connect-lease";
 import { guardFor } from "../guard/guard-shard";
 import { HttpError } from "./http-error";
 
@@ -39,7 +42,7 @@ export function guard({ passBlocked }: GuardOptions = {}): MiddlewareHandler<Gua
     const ip = clientIp(c.req.raw);
     if (ip === undefined) return next();
     const shard = guardFor(c.env, ip);
-    const admission = await shard.admit(ip);
+    const admission = await admitConnect(shard, ip);
     if (!admission.ok) {
       if (admission.refusal === "too_many_connects") {
         throw new HttpError(429, "too_many_connects", "too many connects from this address; retry later", {
