@@ -1,13 +1,15 @@
 // The demo in public/, in Debian's Chromium against `wrangler dev`: two users in
 // separate browser contexts chat in one room (presence, typing, order, own
 // messages, delivery state), user text containing markup is shown literally and
-// runs nothing, and the run writes the README's screenshot to docs/.
+// runs nothing, and the run writes the README's screenshot (to test-results/, or to
+// docs/ with REFRESH_SCREENSHOTS=1: see screenshots.ts).
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RoomcastClient } from "../../src/client";
 import { signTestToken } from "../helpers/tokens";
 import { type ChatUser, messageTexts, say } from "./chromium";
 import { useDemo } from "./demo-fixture";
+import { refreshScreenshots, screenshotPath } from "./screenshots";
 
 const demo = useDemo();
 
@@ -58,8 +60,12 @@ describe("the demo chat", () => {
     // Typing shows on the other side, and clears after sending.
     await bob.page.getByLabel("Your message").pressSequentially("On my way", { delay: 15 });
     await alice.page.getByText("Bob is typing…").waitFor();
-    await alice.page.screenshot({ path: "docs/screenshot.png" });
-    expect(fs.statSync("docs/screenshot.png").size).toBeGreaterThan(10_000);
+    const tracked = fs.readFileSync("docs/screenshot.png");
+    const shot = screenshotPath("screenshot.png");
+    await alice.page.screenshot({ path: shot });
+    expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    // A normal run leaves the tracked copy alone.
+    if (!refreshScreenshots) expect(fs.readFileSync("docs/screenshot.png").equals(tracked)).toBe(true);
     await bob.page.getByLabel("Your message").press("Enter");
     await expect.poll(() => alice.page.locator("#typing").textContent()).toBe("");
 
