@@ -23,12 +23,12 @@ export default defineConfig({
         },
       },
       {
-        // The message budget with a refill slower than any test (one token per
-        // 10 s), so a loaded machine cannot let an extra message through.
+        // The message and typing budgets with refills slower than any test (one
+        // token per 10 s and 15 s), so a loaded machine cannot let an extra frame through.
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { RATE_LIMIT_PER_MINUTE: "6" } },
+            miniflare: { bindings: { RATE_LIMIT_PER_MINUTE: "6", TYPING_RATE_PER_MINUTE: "4" } },
           }),
         ],
         test: {

@@ -14,6 +14,8 @@ export interface Config {
   maxContentChars: number;
   rateLimitPerMinute: number;
   rateLimitStrikes: number;
+  /** Typing indicators per (room, user) per minute that do not spend the message budget. */
+  typingRatePerMinute: number;
   idleTimeoutMs: number;
   historyLimit: number;
   historyOnJoin: number;
@@ -126,6 +128,7 @@ export function readConfig(env: object): Config {
     maxContentChars: positiveInt(vars, "MAX_CONTENT_CHARS", 10000),
     rateLimitPerMinute: positiveInt(vars, "RATE_LIMIT_PER_MINUTE", 100),
     rateLimitStrikes: positiveInt(vars, "RATE_LIMIT_STRIKES", 5),
+    typingRatePerMinute: positiveInt(vars, "TYPING_RATE_PER_MINUTE", 60),
     idleTimeoutMs: positiveInt(vars, "IDLE_TIMEOUT_MS", 60000),
     historyLimit: positiveInt(vars, "HISTORY_LIMIT", 1000),
     historyOnJoin: positiveInt(vars, "HISTORY_ON_JOIN", 50),

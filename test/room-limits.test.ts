@@ -71,6 +71,36 @@ describe("frame validation", () => {
     expect((await alice.frames.next("error")).code).toBe("invalid_message");
   });
 
+  it("echoes a history request's ref on its answer and on its refusal", async () => {
+    const alice = await openRoom(freshRoom(), { sub: "alice" });
+    alice.send({ type: "room_message", content: "one" });
+    await alice.frames.next("ack");
+    // Refusals carry the ref, so a client fails that request at once.
+    const bad: [object, string][] = [
+      [{ type: "history", limit: 0, ref: "h-zero" }, "h-zero"],
+      [{ type: "history", limit: 101, ref: "h-big" }, "h-big"],
+      [{ type: "history", before: 5, after: 1, ref: "h-both" }, "h-both"],
+    ];
+    for (const [frame, ref] of bad) {
+      alice.send(frame);
+      expect(await alice.frames.next("error")).toMatchObject({ code: "invalid_message", ref });
+    }
+    // Two requests at once: each answer names its request.
+    alice.send({ type: "history", before: 2, ref: "h-a" });
+    alice.send({ type: "history", after: 1, ref: "h-b" });
+    const answers = [await alice.frames.next("history"), await alice.frames.next("history")];
+    expect(answers.map((a) => [a.ref, a.messages.map(contentOf)])).toEqual([
+      ["h-a", ["one"]],
+      ["h-b", []],
+    ]);
+    // Without a ref, the answer has none (as before).
+    alice.send({ type: "history" });
+    expect((await alice.frames.next("history")).ref).toBeUndefined();
+    // A ref is a cid: 1-64 UTF-16 units.
+    alice.send({ type: "history", ref: "r".repeat(65) });
+    expect((await alice.frames.next("error")).code).toBe("invalid_message");
+  });
+
   it("answers a ping that is not byte-for-byte the heartbeat text", async () => {
     const alice = await openRoom(freshRoom(), { sub: "alice" });
     alice.send('{"type":"ping"}');

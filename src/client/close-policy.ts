@@ -33,6 +33,27 @@ export type CloseKind =
   /** `maxAttempts` reconnects failed. */
   | "gave-up";
 
+/**
+ * Why the server refused an upgrade (the `error` of its JSON body), as read by
+ * the refusal probe: `token_missing`, `token_invalid` (garbage, bad signature,
+ * malformed claims), `token_expired` (get a new token), `origin_not_allowed` (the
+ * page's origin is not in the server's ALLOWED_ORIGINS), `room_forbidden` (the
+ * token's `rooms` claim does not cover the room), `invalid_room`, `banned`
+ * (see `until`), `agent_blocked` and `blocked` (the abuse guard). Other
+ * strings may come from newer servers.
+ */
+export type RefusalCode =
+  | "token_missing"
+  | "token_invalid"
+  | "token_expired"
+  | "origin_not_allowed"
+  | "room_forbidden"
+  | "invalid_room"
+  | "banned"
+  | "agent_blocked"
+  | "blocked"
+  | (string & {});
+
 /** A close code and reason with the client's reading of them. */
 export interface CloseInfo {
   code: number;
@@ -40,8 +61,8 @@ export interface CloseInfo {
   kind: CloseKind;
   /** For `refused`: the HTTP status the probe saw. */
   status?: number;
-  /** For `refused`: the error code of the refusal body (`banned`, `token_expired`, …), when known. */
-  error?: string;
+  /** For `refused`: the server's reason, from the refusal body, when known (see {@link RefusalCode}). */
+  error?: RefusalCode;
   /** For a ban (`kicked` by a ban, or `refused` with `banned`): when it ends (ms; null = never). */
   until?: number | null;
   /** For `kicked`: the `moderation` frame that removed us (who, why, until when). */

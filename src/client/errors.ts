@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from "../protocol/codes";
 import type { ErrorFrame, FileErrorCode } from "../protocol/frames";
+import type { CloseInfo } from "./close-policy";
 
 /**
  * The codes a {@link RoomcastError} may carry: a frame's, an upload refusal's
@@ -32,6 +33,12 @@ export class RoomcastError extends Error {
     message: string,
     /** From a `rate_limited` error frame: when a retry will be accepted. */
     readonly retryAfterMs?: number,
+    /**
+     * For `closed`: how the connection ended. A refused upgrade has kind
+     * `refused`, its HTTP `status` and the server's reason in `error`
+     * (`token_invalid`, `token_expired`, `room_forbidden`, `origin_not_allowed`, …).
+     */
+    readonly close?: CloseInfo,
   ) {
     super(message);
   }

@@ -27,6 +27,7 @@ import type { Emitter } from "./emitter";
 import { RoomcastError } from "./errors";
 import type { ResumeInfo } from "./message-sequencer";
 import type { OutboxEntry } from "./outbox";
+import type { UnsentMessage } from "./outbox-sender";
 
 /** The connection's state, as emitted by `state` events (`W`: the endpoint's welcome frame). */
 export type ConnectionState<W = WelcomeFrame> =
@@ -82,6 +83,8 @@ export interface ClientEvents {
   typing: UserRef[];
   /** The outbox changed (a send, an ack, a retry, a failure). */
   outbox: OutboxEntry[];
+  /** A queued message was refused for good (say, too long): tell the user, keep the text. */
+  unsent: UnsentMessage;
   /** A moderation action in the room (kick, ban, mute, slow mode, a moderator's deletion, …). */
   moderation: ModerationFrame;
   /** A message was deleted: show `seq` as deleted (history already holds its tombstone). */
@@ -106,7 +109,15 @@ export function nextWelcome<W, E extends { welcome: W; state: ConnectionState<W>
       if (state.status !== "closed") return;
       offWelcome();
       offState();
-      reject(new RoomcastError("closed", `could not connect: ${state.reason.kind} (${state.reason.reason})`));
+      const why = `${state.reason.kind}${state.reason.error ? ` ${state.reason.error}` : ""}`;
+      reject(
+        new RoomcastError(
+          "closed",
+          `could not connect: ${why} (${state.reason.reason})`,
+          undefined,
+          state.reason,
+        ),
+      );
     });
   });
 }

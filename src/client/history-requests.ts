@@ -1,12 +1,12 @@
 /**
- * `history` requests over the socket. The wire has no request id for them, so
- * answers are matched by order, and only one request is on the wire at a time:
- * a request the room refuses (say, `rate_limited`, which carries no `ref`)
- * then costs its own timeout instead of shifting every later answer onto the
- * wrong request.
+ * `history` requests over the socket. Each carries a `ref` the server echoes
+ * on its answer and on an `error` refusing it, so any number can be in flight
+ * at once and a refused one fails at once (no waiting for its timeout, no
+ * blocking the others). Each still has a timeout, for an answer lost with the
+ * socket.
  */
-import type { HistoryFrame } from "../protocol/frames";
-import type { HistoryRequest } from "../protocol/schemas";
+import type { ErrorFrame } from "../protocol/frames";
+import type { HistoryRequest } from "../protocol/requests";
 import { RoomcastError } from "./errors";
 import { Timer, type Timing } from "./timing";
 
@@ -20,25 +20,26 @@ interface Request<P> {
   reject: (err: RoomcastError) => void;
 }
 
+/** The prefix of the refs this client gives history requests (message cids are random ids). */
+const REF_PREFIX = "hist-";
+
 /**
- * A queue of history requests, one in flight.
+ * History requests: queued while no socket is open, then all on the wire.
  * @example
  * const page = requests.add({ before: 40, limit: 20 }, "app");
- * requests.pump(send); // writes the head when nothing is in flight
- * requests.answer(historyFrame);
+ * requests.pump(send); // writes every queued request with its ref
+ * requests.answer(historyFrame); // settles the request its `ref` names
  */
-export class HistoryRequests<P = HistoryFrame> {
+export class HistoryRequests<P extends { ref?: string | undefined }> {
   #queue: Request<P>[] = [];
-  #inFlight: Request<P> | undefined;
-  readonly #timer: Timer;
+  readonly #inFlight = new Map<string, Request<P> & { timer: Timer }>();
+  #nextRef = 0;
 
   constructor(
-    timing: Timing,
+    private readonly timing: Timing,
     private readonly timeoutMs: number,
     private readonly onTimeout: (origin: HistoryOrigin) => void,
-  ) {
-    this.#timer = new Timer(timing);
-  }
+  ) {}
 
   /** Queues a request. */
   add(query: HistoryRequest, origin: HistoryOrigin): Promise<P> {
@@ -50,55 +51,70 @@ export class HistoryRequests<P = HistoryFrame> {
     });
   }
 
-  /** Writes the next request with `send` if none is in flight. */
+  /** Writes every queued request with `send`, each with a fresh `ref`. */
   pump(send: (query: HistoryRequest) => void): void {
-    if (this.#inFlight) return;
-    const next = this.#queue.shift();
-    if (!next) return;
-    this.#inFlight = next;
-    send(next.query);
-    this.#timer.arm(() => {
-      const timedOut = this.#inFlight;
-      this.#inFlight = undefined;
-      if (!timedOut) return;
-      timedOut.reject(new RoomcastError("timeout", `no history answer within ${this.timeoutMs} ms`));
-      this.onTimeout(timedOut.origin);
-    }, this.timeoutMs);
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const request of queued) {
+      const ref = `${REF_PREFIX}${++this.#nextRef}`;
+      const timer = new Timer(this.timing);
+      this.#inFlight.set(ref, { ...request, timer });
+      send({ ...request.query, ref });
+      timer.arm(() => {
+        if (!this.#inFlight.delete(ref)) return;
+        request.reject(new RoomcastError("timeout", `no history answer within ${this.timeoutMs} ms`));
+        this.onTimeout(request.origin);
+      }, this.timeoutMs);
+    }
   }
 
-  /** Settles the in-flight request with its answer; returns who asked, if anyone. */
+  /** Settles the request the answer's `ref` names; returns who asked, if anyone. */
   answer(frame: P): HistoryOrigin | undefined {
-    const request = this.#inFlight;
-    if (!request) return undefined;
-    this.#inFlight = undefined;
-    this.#timer.cancel();
-    request.resolve(frame);
-    return request.origin;
+    const request = this.#take(frame.ref);
+    request?.resolve(frame);
+    return request?.origin;
+  }
+
+  /** Rejects the request an `error` names by `ref`; returns who asked, if it was one of ours. */
+  refuse(frame: ErrorFrame): HistoryOrigin | undefined {
+    const request = this.#take(frame.ref);
+    request?.reject(RoomcastError.fromFrame(frame));
+    return request?.origin;
   }
 
   /**
-   * After a drop: the in-flight answer will never come. Application requests
+   * After a drop: the answers in flight will never come. Application requests
    * are asked again on the next connection; catch-up requests are dropped,
    * because the next welcome decides afresh whether a catch-up is needed.
    */
   reset(): void {
-    this.#timer.cancel();
-    const inFlight = this.#inFlight;
-    this.#inFlight = undefined;
-    if (inFlight && inFlight.origin === "app") this.#queue.unshift(inFlight);
-    this.#queue = this.#queue.filter((r) => {
-      if (r.origin === "app") return true;
-      r.reject(new RoomcastError("closed", "the connection dropped during a catch-up"));
-      return false;
-    });
+    const inFlight = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    for (const r of inFlight) r.timer.cancel();
+    const again = [...inFlight, ...this.#queue];
+    this.#queue = [];
+    for (const r of again) {
+      if (r.origin === "app")
+        this.#queue.push({ query: r.query, origin: r.origin, resolve: r.resolve, reject: r.reject });
+      else r.reject(new RoomcastError("closed", "the connection dropped during a catch-up"));
+    }
   }
 
   /** Rejects everything (the client closed for good). */
   failAll(err: RoomcastError): void {
-    this.#timer.cancel();
-    const all = this.#inFlight ? [this.#inFlight, ...this.#queue] : this.#queue;
-    this.#inFlight = undefined;
+    const all = [...this.#inFlight.values(), ...this.#queue];
+    for (const r of this.#inFlight.values()) r.timer.cancel();
+    this.#inFlight.clear();
     this.#queue = [];
     for (const r of all) r.reject(err);
+  }
+
+  #take(ref: string | undefined): (Request<P> & { timer: Timer }) | undefined {
+    if (ref === undefined || !ref.startsWith(REF_PREFIX)) return undefined;
+    const request = this.#inFlight.get(ref);
+    if (!request) return undefined;
+    this.#inFlight.delete(ref);
+    request.timer.cancel();
+    return request;
   }
 }

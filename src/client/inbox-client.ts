@@ -13,7 +13,7 @@ import type {
   InboxServerFrame,
   InboxWelcomeFrame,
 } from "../protocol/frames";
-import type { HistoryRequest } from "../protocol/schemas";
+import type { HistoryRequest } from "../protocol/requests";
 import { RoomcastError } from "./errors";
 import type { InboxEvents } from "./inbox-events";
 import { InboxSession } from "./inbox-session";

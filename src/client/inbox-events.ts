@@ -20,6 +20,7 @@ import type {
 import type { ConnectionState } from "./events";
 import type { ResumeInfo } from "./message-sequencer";
 import type { OutboxEntry } from "./outbox";
+import type { UnsentMessage } from "./outbox-sender";
 
 /** Event names and their payloads. */
 export interface InboxEvents {
@@ -45,4 +46,6 @@ export interface InboxEvents {
   conversations: ConversationSummary[];
   /** The outbox changed (a send, an ack, a retry, a failure). */
   outbox: OutboxEntry[];
+  /** A queued message was refused for good (say, too long): tell the user, keep the text. */
+  unsent: UnsentMessage;
 }

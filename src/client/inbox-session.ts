@@ -9,8 +9,9 @@ import { ConversationList } from "./conversation-list";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
 import type { InboxEvents } from "./inbox-events";
-import { type FrameWriter, StreamSession } from "./message-stream";
+import type { FrameWriter } from "./message-stream";
 import type { ResolvedOptions } from "./options";
+import { outboxStoreFor, StreamSession } from "./stream-session";
 
 /** The inbox's state across connections. */
 export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame, InboxHistoryFrame> {
@@ -21,12 +22,14 @@ export class InboxSession extends StreamSession<InboxEvents, PrivateMessageFrame
   #counted = 0;
 
   constructor(options: ResolvedOptions, events: Emitter<InboxEvents>, restart: () => void) {
-    super(options, events, restart, (entry) => ({
-      type: "private_message",
-      to: entry.to,
-      content: entry.content,
-      cid: entry.cid,
-    }));
+    super(
+      options,
+      events,
+      restart,
+      (entry) => ({ type: "private_message", to: entry.to, content: entry.content, cid: entry.cid }),
+      undefined,
+      outboxStoreFor(options, "inbox"),
+    );
     // The first listener: the list is current when the application hears of the message.
     events.on("message", (m) => this.#track(m));
   }

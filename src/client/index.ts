@@ -11,9 +11,17 @@
 export type { ErrorCode } from "../protocol/codes";
 export { CloseCode, PING_FRAME, SUBPROTOCOL } from "../protocol/codes";
 export type * from "../protocol/frames";
+export type { HistoryRequest } from "../protocol/requests";
 export { isValidRoomName, ROOM_NAME_PATTERN } from "../protocol/room-name";
 export { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from "./backoff";
-export { type CloseAction, type CloseInfo, type CloseKind, closeAction, closeKind } from "./close-policy";
+export {
+  type CloseAction,
+  type CloseInfo,
+  type CloseKind,
+  closeAction,
+  closeKind,
+  type RefusalCode,
+} from "./close-policy";
 export { Emitter, type Unsubscribe } from "./emitter";
 export { RoomcastError, type RoomcastErrorCode } from "./errors";
 export type { ClientEvents, ConnectionState, ConnectionStatus, UploadProgress } from "./events";
@@ -25,6 +33,8 @@ export type { InboxEvents } from "./inbox-events";
 export type { ResumeInfo } from "./message-sequencer";
 export type { ClientOptions, TokenProvider, TokenRequestReason } from "./options";
 export type { OutboxEntry, OutboxStatus } from "./outbox";
+export { DEFAULT_PACING, type PacingOptions, type UnsentMessage } from "./outbox-sender";
+export type { OutboxPersistence, StorageLike } from "./outbox-store";
 export type { FetchLike } from "./refusal-probe";
 export { RoomcastClient, type SendFileOptions } from "./roomcast-client";
 export { systemTiming, type TimerHandle, type Timing } from "./timing";

@@ -6,9 +6,8 @@
  * what lets the outbox and the `since` cursor survive drops. The room and
  * inbox sessions add their own state (presence and typing; conversations).
  */
-import type { AckFrame, AuthOkFrame, ErrorFrame, PongFrame, UserRef } from "../protocol/frames";
-import type { HistoryRequest } from "../protocol/schemas";
-import type { Emitter } from "./emitter";
+import type { AckFrame, ErrorFrame } from "../protocol/frames";
+import type { HistoryRequest } from "../protocol/requests";
 import { RoomcastError } from "./errors";
 import { HistoryRequests } from "./history-requests";
 import {
@@ -19,7 +18,9 @@ import {
   type SequencedWelcome,
 } from "./message-sequencer";
 import type { ResolvedOptions } from "./options";
-import { Outbox, type OutboxEntry } from "./outbox";
+import type { Outbox, OutboxEntry } from "./outbox";
+import { OutboxSender, type UnsentMessage } from "./outbox-sender";
+import type { OutboxStore } from "./outbox-store";
 import { Replies } from "./replies";
 
 /** Writes a frame on the open socket; false when there is none. */
@@ -33,6 +34,8 @@ export interface StreamEvents<M, P> {
   history: P;
   resume: ResumeInfo;
   outbox: OutboxEntry[];
+  /** A queued message was refused for good (it is no longer in the outbox). */
+  unsent: UnsentMessage;
 }
 
 /** How a stream emits its events. */
@@ -47,8 +50,8 @@ export type StreamEmit<M, P> = <K extends keyof StreamEvents<M, P>>(
  * @example
  * const stream = new MessageStream(options, emit, restart, (e) => ({ type: "room_message", content: e.content, cid: e.cid }));
  */
-export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
-  readonly outbox = new Outbox();
+export class MessageStream<M extends Sequenced, P extends SequencedPage<M> & { ref?: string | undefined }> {
+  readonly #sender: OutboxSender;
   /** Requests answered by a frame echoing their `cid` (moderation, token refresh). */
   readonly replies: Replies<object>;
   readonly sequencer: MessageSequencer<M>;
@@ -59,18 +62,32 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
     options: ResolvedOptions,
     private readonly emit: StreamEmit<M, P>,
     /** A catch-up page was lost: the connection must be restarted to resume cleanly. */
-    restart: () => void,
+    private readonly restart: () => void,
     /** The frame that sends an outbox entry. */
-    private readonly toFrame: (entry: OutboxEntry) => object,
+    toFrame: (entry: OutboxEntry) => object,
     /** Emits one delivered entry (default: as `message`; a room emits files as `file`). */
     private readonly deliverOne: (message: M) => void = (message) => emit("message", message),
+    /** Where the outbox is kept across reloads, if anywhere. */
+    store?: OutboxStore,
   ) {
+    this.#sender = new OutboxSender(
+      options.timing,
+      options.pacing,
+      toFrame,
+      { outbox: (entries) => emit("outbox", entries), unsent: (message) => emit("unsent", message) },
+      store,
+    );
     this.sequencer = new MessageSequencer<M>(options.since);
     this.replies = new Replies(options.timing, options.requestTimeoutMs);
     this.#history = new HistoryRequests<P>(options.timing, options.requestTimeoutMs, (origin) => {
-      if (origin === "catch-up") restart();
+      if (origin === "catch-up") this.restart();
       else this.#pump();
     });
+  }
+
+  /** Messages waiting for their ack (restored ones included). */
+  get outbox(): Outbox {
+    return this.#sender.outbox;
   }
 
   /** The `since` of the next upgrade: the last delivered seq, once anything was seen. */
@@ -99,25 +116,21 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
   detach(): void {
     this.#write = undefined;
     this.replies.failAll(new RoomcastError("closed", "the connection dropped before the server answered"));
-    this.outbox.requeue();
     this.#history.reset();
-    this.emit("outbox", this.outbox.snapshot());
+    this.#sender.detach();
   }
 
   /** Closed for good: everything pending is rejected with `err`. */
   fail(err: RoomcastError): void {
     this.#write = undefined;
     this.replies.failAll(err);
-    this.outbox.failAll(err);
     this.#history.failAll(err);
-    this.emit("outbox", []);
+    this.#sender.fail(err);
   }
 
   /** Queues a message and writes it if connected; settles with its ack or error. */
   send(cid: string, content: string, now: number, to?: string): Promise<AckFrame> {
-    const acked = this.outbox.add(cid, content, now, to);
-    if (!this.#flush()) this.emit("outbox", this.outbox.snapshot());
-    return acked;
+    return this.#sender.add(cid, content, now, to);
   }
 
   /** Queues an application history request. */
@@ -139,7 +152,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
     if (step.resume) this.emit("resume", step.resume);
     this.#deliver(step.deliver);
     if (step.catchUp) this.#catchUp();
-    this.#flush();
+    this.#sender.attach(write);
     this.#pump();
   }
 
@@ -152,17 +165,20 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
 
   /** An ack: settles the outbox entry. */
   ack(frame: AckFrame): void {
-    if (this.outbox.ack(frame)) this.emit("outbox", this.outbox.snapshot());
+    this.#sender.ack(frame);
     this.emit("ack", frame);
   }
 
-  /** An error: rejects the outbox entry it refers to, if any. */
+  /**
+   * An error: fails the history request or the request its `ref` names, or
+   * holds (`rate_limited`) or fails the outbox entry.
+   */
   error(frame: ErrorFrame): void {
     this.emit("error", frame);
+    // A refused catch-up cannot be skipped: restart, and the next welcome resumes.
+    if (this.#history.refuse(frame) === "catch-up") this.restart();
     this.replies.reject(frame.ref, RoomcastError.fromFrame(frame));
-    if (this.outbox.fail(frame.ref, RoomcastError.fromFrame(frame))) {
-      this.emit("outbox", this.outbox.snapshot());
-    }
+    this.#sender.error(frame);
   }
 
   /** A history page: answers the request in flight; a catch-up page delivers its messages. */
@@ -190,61 +206,7 @@ export class MessageStream<M extends Sequenced, P extends SequencedPage<M>> {
     this.#pump();
   }
 
-  /** Writes every queued message; true when something was written (and `outbox` emitted). */
-  #flush(): boolean {
-    if (!this.#write) return false;
-    const drained = this.outbox.drain();
-    for (const entry of drained) this.write(this.toFrame(entry));
-    if (drained.length > 0) this.emit("outbox", this.outbox.snapshot());
-    return drained.length > 0;
-  }
-
   #pump(): void {
     if (this.#write) this.#history.pump((query) => this.write({ type: "history", ...query }));
-  }
-}
-
-/**
- * The base of the room and inbox sessions: their {@link MessageStream}, the
- * user the last welcome named, and the `since` the link reads.
- */
-export abstract class StreamSession<
-  E extends { pong: PongFrame; auth_ok: AuthOkFrame },
-  M extends Sequenced,
-  P extends SequencedPage<M>,
-> {
-  readonly stream: MessageStream<M, P>;
-  /** Set from each welcome. */
-  protected currentUser: UserRef | undefined;
-
-  constructor(
-    options: ResolvedOptions,
-    protected readonly events: Emitter<E>,
-    restart: () => void,
-    toFrame: (entry: OutboxEntry) => object,
-    deliverOne?: (message: M) => void,
-  ) {
-    const emit = events.emit.bind(events) as (event: never, payload: never) => void;
-    this.stream = new MessageStream<M, P>(options, emit as StreamEmit<M, P>, restart, toFrame, deliverOne);
-  }
-
-  /** The `since` of the next upgrade: the last delivered seq, once anything was seen. */
-  get since(): number | undefined {
-    return this.stream.since;
-  }
-
-  /** Who the server says we are (after the first welcome). */
-  get user(): UserRef | undefined {
-    return this.currentUser;
-  }
-
-  /** The frames every session handles alike: `ack`, `error`, `pong` and `auth_ok`. */
-  protected common(frame: AckFrame | ErrorFrame | PongFrame | AuthOkFrame): void {
-    if (frame.type === "ack") this.stream.ack(frame);
-    else if (frame.type === "error") this.stream.error(frame);
-    else if (frame.type === "auth_ok") {
-      this.stream.replies.resolve(frame.cid, frame);
-      (this.events.emit as (event: "auth_ok", payload: AuthOkFrame) => void)("auth_ok", frame);
-    } else (this.events.emit as (event: "pong", payload: PongFrame) => void)("pong", frame);
   }
 }

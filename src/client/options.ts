@@ -3,6 +3,8 @@
  */
 import { DEFAULT_RECONNECT, type ReconnectOptions } from "./backoff";
 import { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";
+import { DEFAULT_PACING, type PacingOptions } from "./outbox-sender";
+import type { OutboxPersistence } from "./outbox-store";
 import type { FetchLike } from "./refusal-probe";
 import { systemTiming, type Timing } from "./timing";
 import type { TokenTransport, WebSocketConstructor } from "./transport";
@@ -40,6 +42,14 @@ export interface ClientOptions {
   heartbeat?: Partial<HeartbeatOptions> | false;
   /** Outgoing and incoming typing timings. */
   typing?: Partial<TypingOptions>;
+  /** How sends are paced (messages in flight, the longest `rate_limited` wait kept in the outbox). */
+  pacing?: Partial<PacingOptions>;
+  /**
+   * Keep the outbox in storage (e.g. `{ storage: localStorage, user: sub }`), so
+   * unsent messages survive a room switch or a reload and are sent again with
+   * their `cid` by the next client for the same room (or inbox) and user.
+   */
+  persistOutbox?: OutboxPersistence;
   /** From the upgrade to the welcome. Default 10000 ms. */
   connectTimeoutMs?: number;
   /** How long a `history` request may take. Default 10000 ms. */
@@ -75,6 +85,8 @@ export interface ResolvedOptions {
   reconnect: ReconnectOptions;
   heartbeat: HeartbeatOptions | false;
   typing: TypingOptions;
+  pacing: PacingOptions;
+  persistOutbox: OutboxPersistence | undefined;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   probeRefusals: boolean;
@@ -98,6 +110,8 @@ export function resolveOptions(options: Omit<ClientOptions, "room">): ResolvedOp
     reconnect: { ...DEFAULT_RECONNECT, ...options.reconnect },
     heartbeat: options.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...options.heartbeat },
     typing: { ...DEFAULT_TYPING, ...options.typing },
+    pacing: { ...DEFAULT_PACING, ...options.pacing },
+    persistOutbox: options.persistOutbox,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     probeRefusals: options.probeRefusals ?? true,

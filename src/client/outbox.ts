@@ -7,8 +7,11 @@
 import type { AckFrame } from "../protocol/frames";
 import type { RoomcastError } from "./errors";
 
-/** `queued`: waiting for an open socket. `sent`: written to a socket, no ack yet. */
-export type OutboxStatus = "queued" | "sent";
+/**
+ * `queued`: waiting for an open socket (or its turn). `sent`: written to a
+ * socket, no ack yet. `waiting`: the room said `rate_limited`; sent again at `retryAt`.
+ */
+export type OutboxStatus = "queued" | "sent" | "waiting";
 
 /** One unacknowledged message, as exposed to the application. */
 export interface OutboxEntry {
@@ -21,6 +24,8 @@ export interface OutboxEntry {
   attempts: number;
   /** When `send` was called (ms since the epoch). */
   createdAt: number;
+  /** For `waiting`: when it will be sent again (ms since the epoch). */
+  retryAt?: number;
 }
 
 interface Pending extends OutboxEntry {
@@ -40,13 +45,14 @@ export class Outbox {
 
   /** A snapshot of the entries, oldest first. */
   snapshot(): OutboxEntry[] {
-    return this.#entries.map(({ cid, content, to, status, attempts, createdAt }) => ({
+    return this.#entries.map(({ cid, content, to, status, attempts, createdAt, retryAt }) => ({
       cid,
       content,
       ...(to !== undefined ? { to } : {}),
       status,
       attempts,
       createdAt,
+      ...(retryAt !== undefined ? { retryAt } : {}),
     }));
   }
 
@@ -63,11 +69,21 @@ export class Outbox {
     });
   }
 
-  /** Marks every queued entry as sent and returns them, in order, for writing to the socket. */
-  drain(): OutboxEntry[] {
+  /** How many entries are on the wire (written, no answer yet). */
+  get inFlight(): number {
+    return this.#entries.filter((e) => e.status === "sent").length;
+  }
+
+  /**
+   * Marks up to `max` queued (or waiting) entries as sent and returns them, in
+   * order, for writing to the socket.
+   */
+  drain(max = Number.POSITIVE_INFINITY): OutboxEntry[] {
     const out: OutboxEntry[] = [];
     for (const entry of this.#entries) {
-      if (entry.status !== "queued") continue;
+      if (out.length >= max) break;
+      if (entry.status === "sent") continue;
+      delete entry.retryAt;
       entry.status = "sent";
       entry.attempts += 1;
       out.push(entry);
@@ -77,7 +93,36 @@ export class Outbox {
 
   /** After a drop: whatever was sent without an ack must be sent again (same cid). */
   requeue(): void {
-    for (const entry of this.#entries) entry.status = "queued";
+    for (const entry of this.#entries) {
+      entry.status = "queued";
+      delete entry.retryAt;
+    }
+  }
+
+  /** The room refused the entry for now (`rate_limited`): it waits, to be sent again at `retryAt`. */
+  hold(cid: string | undefined, retryAt: number): boolean {
+    const entry = this.#entries.find((e) => e.cid === cid);
+    if (!entry) return false;
+    entry.status = "waiting";
+    entry.retryAt = retryAt;
+    return true;
+  }
+
+  /** Adds an entry restored from storage (sent again with its cid); nobody awaits its ack. */
+  restore(entry: Pick<OutboxEntry, "cid" | "content" | "createdAt" | "to">): boolean {
+    if (this.#entries.some((e) => e.cid === entry.cid)) return false;
+    const restored: Pending = {
+      cid: entry.cid,
+      content: entry.content,
+      status: "queued",
+      attempts: 0,
+      createdAt: entry.createdAt,
+      resolve: () => {},
+      reject: () => {},
+    };
+    if (entry.to !== undefined) restored.to = entry.to;
+    this.#entries.push(restored);
+    return true;
   }
 
   /** Settles the entry an ack is for; false when it is not ours (a retry already settled). */

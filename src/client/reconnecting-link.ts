@@ -223,7 +223,9 @@ export class ReconnectingLink<W extends AnyServerFrame, F extends AnyServerFrame
     this.#retry.cancel();
     this.#renewal.cancel();
     this.#setState({ status: "closed", reason: info });
-    this.session.fail(new RoomcastError("closed", `closed for good: ${info.kind} (${info.reason})`));
+    this.session.fail(
+      new RoomcastError("closed", `closed for good: ${info.kind} (${info.reason})`, undefined, info),
+    );
   }
 
   #setState(state: ConnectionState<W>): void {

@@ -13,14 +13,16 @@ import type {
   RoomSettings,
   ServerFrame,
 } from "../protocol/frames";
-import type { HistoryRequest } from "../protocol/schemas";
+import type { HistoryRequest } from "../protocol/requests";
 import { type CloseInfo, removalInfo } from "./close-policy";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
 import type { ClientEvents } from "./events";
-import { type FrameWriter, type MessageStream, StreamSession } from "./message-stream";
+import type { FrameWriter, MessageStream } from "./message-stream";
 import type { ResolvedOptions } from "./options";
+import type { OutboxStore } from "./outbox-store";
 import { Presence } from "./presence";
+import { StreamSession } from "./stream-session";
 import { IncomingTyping, OutgoingTyping } from "./typing";
 
 export type { FrameWriter } from "./message-stream";
@@ -45,6 +47,8 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
     restart: () => void,
     /** Ends the client for good (we were kicked or banned). */
     private readonly end: (info: CloseInfo) => void = () => {},
+    /** Where the outbox is kept across reloads, if anywhere. */
+    store?: OutboxStore,
   ) {
     super(
       options,
@@ -53,6 +57,7 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
       (entry) => ({ type: "room_message", content: entry.content, cid: entry.cid }),
       // Messages and files are one seq-ordered stream, delivered as two events.
       (entry) => (entry.type === "file_share" ? events.emit("file", entry) : events.emit("message", entry)),
+      store,
     );
     this.typingOut = new OutgoingTyping(options.timing, options.typing, (isTyping) =>
       this.stream.write({ type: "typing_indicator", isTyping }),
@@ -94,6 +99,7 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
     content: string,
     now: number,
   ): ReturnType<MessageStream<HistoryEntry, HistoryFrame>["send"]> {
+    this.typingOut.sent();
     return this.stream.send(cid, content, now);
   }
 
@@ -118,6 +124,8 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
         break;
       case "room_message":
       case "file_share":
+        // A message ends its author's typing (the SDK sends no `false` after a send).
+        if (frame.from.id !== this.currentUser?.id) this.typingIn.update(frame.from, false);
         this.stream.live(frame);
         break;
       case "ack":

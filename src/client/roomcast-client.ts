@@ -21,8 +21,8 @@ import type {
   UserRef,
   WelcomeFrame,
 } from "../protocol/frames";
+import type { HistoryRequest } from "../protocol/requests";
 import { isValidRoomName } from "../protocol/room-name";
-import type { ClientFrame, HistoryRequest } from "../protocol/schemas";
 import { RoomcastError } from "./errors";
 import type { ClientEvents, UploadProgress } from "./events";
 import { asBlob, type FileData, upload } from "./file-upload";
@@ -31,6 +31,7 @@ import { LinkedClient } from "./linked-client";
 import type { ClientOptions } from "./options";
 import { roomProbeUrl } from "./refusal-probe";
 import { RoomSession } from "./room-session";
+import { outboxStoreFor } from "./stream-session";
 import { httpBase, roomSocketUrl, socketBase, withSlash } from "./transport";
 
 /** Options of {@link RoomcastClient.sendFile}. */
@@ -56,10 +57,9 @@ export interface RestrictOptions {
 }
 
 /** A moderation frame a client sends (its `cid` is added per call), but `delete_message`. */
-type ModerationRequest = Extract<
-  ClientFrame,
-  { type: "kick" | "ban" | "unban" | "mute" | "unmute" | "slow_mode" }
->;
+type ModerationRequest =
+  | ({ type: "kick" | "ban" | "mute" | "unmute" | "unban"; userId: string } & RestrictOptions)
+  | { type: "slow_mode"; intervalMs: number };
 
 /**
  * A connection to one room.
@@ -85,7 +85,8 @@ export class RoomcastClient extends LinkedClient<ClientEvents, WelcomeFrame, Ser
         socketUrl: (since, token) => roomSocketUrl(base, room, since, token),
         probeUrl: roomProbeUrl(base, room),
       }),
-      (resolved, events, restart, end) => new RoomSession(resolved, events, restart, end),
+      (resolved, events, restart, end) =>
+        new RoomSession(resolved, events, restart, end, outboxStoreFor(resolved, `room:${room}`)),
     );
     this.room = room;
   }

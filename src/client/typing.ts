@@ -1,10 +1,13 @@
 /**
  * Typing indicators in both directions. Outgoing: a keystroke sends
- * `isTyping: true` at most once per `throttleMs` and `false` after `idleMs`
- * without keystrokes, so typing costs a few frames of the per-user rate limit,
- * not one per key. Incoming: a user stays "typing" until they say otherwise
- * or `expireMs` passes without a fresh `true` (their `false` may never come if
- * they dropped).
+ * `isTyping: true` at most once per `throttleMs` (across messages too) and
+ * `false` after `idleMs` without keystrokes or when the input is cleared; a
+ * sent message needs no `false`, since receivers end its author's typing when
+ * the message arrives. So a fast typist sends at most one typing frame per
+ * `throttleMs`, well within the room's typing budget (TYPING_RATE_PER_MINUTE),
+ * and never spends the message budget. Incoming: a user stays "typing" until
+ * they say otherwise, a message of theirs arrives, or `expireMs` passes
+ * without a fresh `true` (their `false` may never come if they dropped).
  */
 import type { UserRef } from "../protocol/frames";
 import { Timer, type Timing } from "./timing";
@@ -27,7 +30,10 @@ export const DEFAULT_TYPING: TypingOptions = { throttleMs: 3000, idleMs: 5000, e
  * @example input.oninput = () => outgoing.keystroke(); form.onsubmit = () => outgoing.stop();
  */
 export class OutgoingTyping {
+  /** When the last `true` went out (kept across messages, for the throttle). */
   #sentAt: number | undefined;
+  /** Whether the others think we are typing (a `true` sent, no `false` or message since). */
+  #announced = false;
   readonly #idle: Timer;
 
   constructor(
@@ -42,23 +48,33 @@ export class OutgoingTyping {
   keystroke(): void {
     const now = this.timing.now();
     if (this.#sentAt === undefined || now - this.#sentAt >= this.options.throttleMs) {
-      if (this.send(true)) this.#sentAt = now;
+      if (this.send(true)) {
+        this.#sentAt = now;
+        this.#announced = true;
+      }
     }
     this.#idle.arm(() => this.stop(), this.options.idleMs);
   }
 
-  /** The user sent the message or cleared the input. */
+  /** The user stopped typing (cleared the input, or paused): `false`, if they were shown typing. */
   stop(): void {
     this.#idle.cancel();
-    if (this.#sentAt === undefined) return;
-    this.#sentAt = undefined;
+    if (!this.#announced) return;
+    this.#announced = false;
     this.send(false);
+  }
+
+  /** A message was sent: its arrival ends the typing for the others, so no frame is needed. */
+  sent(): void {
+    this.#idle.cancel();
+    this.#announced = false;
   }
 
   /** Forgets any state (the socket dropped; the room has already cleared it). */
   reset(): void {
     this.#idle.cancel();
     this.#sentAt = undefined;
+    this.#announced = false;
   }
 }
 

@@ -70,6 +70,12 @@ export abstract class HibernatingObject<
 > extends DurableObject<Env> {
   readonly config: Config;
   readonly limiter: RateLimiter;
+  /**
+   * Frames of `lightFrameType` take from this bucket first, and from the
+   * message budget only when it is empty (a room sets it for typing
+   * indicators, so typing does not spend what the documented message limit promises).
+   */
+  protected light: { type: F["type"]; limiter: RateLimiter } | undefined;
   /** Strikes against connections' IPs and the content policy (the abuse guard). */
   readonly abuse: AbuseReports;
   readonly #parse: (raw: string | ArrayBuffer) => ParseResult<F>;
@@ -212,6 +218,7 @@ export abstract class HibernatingObject<
       else deadlines.push(verdict.deadline);
     }
     this.limiter.prune(now);
+    this.light?.limiter.prune(now);
     // After the sweep, so what the departures caused is included.
     const own = this.onAlarm(now);
     if (own !== undefined) deadlines.push(own);
@@ -258,7 +265,10 @@ export abstract class HibernatingObject<
       return undefined;
     }
     // Every other frame, valid or not, costs a token: floods of garbage are limited too.
-    const verdict = this.limiter.take(att.user.id, now);
+    const verdict =
+      parsed.ok && this.light?.type === parsed.frame.type && this.light.limiter.take(att.user.id, now).ok
+        ? ({ ok: true } as const)
+        : this.limiter.take(att.user.id, now);
     if (!verdict.ok) {
       att.strikes += 1;
       const ref = parsed.ok ? cidOf(parsed.frame) : parsed.error.ref;
@@ -365,7 +375,8 @@ function failed(ws: WebSocket, frame: TypedFrame, err: unknown): void {
   sendFrame(ws, errorFrame(ErrorCode.Internal, "internal error", { ref: cidOf(frame) }));
 }
 
+/** The id an error about `frame` echoes as `ref`: its `cid`, or a history request's `ref`. */
 function cidOf(frame: TypedFrame): string | undefined {
-  const cid = (frame as { cid?: unknown }).cid;
+  const cid = (frame as { cid?: unknown }).cid ?? (frame as { ref?: unknown }).ref;
   return typeof cid === "string" ? cid : undefined;
 }

@@ -58,7 +58,8 @@ export function frameParser<F>(
     }
     const parsed = schema.safeParse(json);
     if (parsed.success) return { ok: true, frame: parsed.data };
-    const cid = (json as { cid?: unknown } | null)?.cid;
+    // A message's `cid`, or a history request's `ref`: whatever the client will match the error by.
+    const cid = (json as { cid?: unknown } | null)?.cid ?? (json as { ref?: unknown } | null)?.ref;
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
     return refuse(

@@ -148,6 +148,8 @@ export interface HistoryFrame {
   room: string;
   messages: HistoryEntry[];
   hasMore: boolean;
+  /** The request's `ref`, when it had one. */
+  ref?: string;
 }
 
 /** Any refusal of a client frame; the socket stays open unless a close follows. */
@@ -155,7 +157,7 @@ export interface ErrorFrame {
   type: "error";
   code: ErrorCode;
   message: string;
-  /** The `cid` of the refused frame, when it had one. */
+  /** The `cid` of the refused frame (a `history` request's `ref`), when it had one. */
   ref?: string;
   retryAfterMs?: number;
 }
@@ -290,6 +292,8 @@ export interface InboxHistoryFrame {
   with?: string;
   messages: PrivateMessageFrame[];
   hasMore: boolean;
+  /** The request's `ref`, when it had one. */
+  ref?: string;
 }
 
 /** Every frame an inbox socket may receive. */

@@ -81,6 +81,8 @@ function sharedFrames(limits: SchemaLimits) {
     before: seq.optional(),
     after: seq.optional(),
     limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
+    // Echoed on the answer and on a refusal, so concurrent requests are told apart.
+    ref: cid.optional(),
   };
   return { content, cid, privateMessage, historyFields };
 }
@@ -202,9 +204,4 @@ export const conversationQuerySchema = z
   .strictObject({ with: userId, ...pageQuery })
   .refine(eitherBeforeOrAfter, beforeOrAfter);
 
-/** A history request, from a frame or from the HTTP query. */
-export interface HistoryRequest {
-  before?: number | undefined;
-  after?: number | undefined;
-  limit?: number | undefined;
-}
+export type { HistoryRequest } from "./requests";

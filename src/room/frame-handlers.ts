@@ -95,7 +95,12 @@ const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) 
 
 const history: Handler<"history"> = (room, ws, att, frame, now) => {
   const page = room.page(frame, now);
-  sendFrame(ws, { type: "history", room: att.room, ...page } satisfies HistoryFrame);
+  sendFrame(ws, {
+    type: "history",
+    room: att.room,
+    ...page,
+    ...(frame.ref !== undefined ? { ref: frame.ref } : {}),
+  } satisfies HistoryFrame);
 };
 
 const joinRoom: Handler<"join_room"> = (_room, ws, att, frame) => {

@@ -21,6 +21,7 @@ import { admitUpload, shareFile } from "../files/room-shares";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
 import { HibernatingObject } from "../hibernation/hibernating-object";
 import { type LogEntry, MessageLog, type MessagePage } from "../hibernation/message-log";
+import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendFrame } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
@@ -49,6 +50,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.presence = new RoomPresence(ctx, this.config);
     this.files = new RoomFiles(ctx, env, this.config);
     this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
+    const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
+    this.light = { type: "typing_indicator", limiter: typing };
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */

@@ -53,6 +53,7 @@ const history: Handler<"history"> = (inbox, ws, _att, frame) => {
     type: "history",
     ...(frame.with !== undefined ? { with: frame.with } : {}),
     ...page,
+    ...(frame.ref !== undefined ? { ref: frame.ref } : {}),
   } satisfies InboxHistoryFrame);
 };
 
