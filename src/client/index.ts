@@ -1,9 +1,9 @@
 /**
- * The Roomcast client SDK (`roomcast/client`): browsers and Node 22, no
+ * The Roomcast client SDK (`@roomcast/client`; `roomcast/client` inside this repository): browsers and Node 22, no
  * runtime dependencies: `RoomcastClient` for a room, `InboxClient` for the
  * signed-in user's private messages. See docs/client.md.
  * @example
- * import { RoomcastClient } from "roomcast/client";
+ * import { RoomcastClient } from "@roomcast/client";
  * const client = new RoomcastClient({ url: "https://chat.example.com", room: "general", token });
  * client.on("message", (m) => render(m));
  * await client.connect();

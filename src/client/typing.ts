@@ -35,6 +35,8 @@ export class OutgoingTyping {
   /** Whether the others think we are typing (a `true` sent, no `false` or message since). */
   #announced = false;
   readonly #idle: Timer;
+  /** A `true` held back by the throttle, sent when it allows (if the user is still typing). */
+  readonly #deferred: Timer;
 
   constructor(
     private readonly timing: Timing,
@@ -42,16 +44,18 @@ export class OutgoingTyping {
     private readonly send: (isTyping: boolean) => boolean,
   ) {
     this.#idle = new Timer(timing);
+    this.#deferred = new Timer(timing);
   }
 
   /** The user pressed a key. */
   keystroke(): void {
-    const now = this.timing.now();
-    if (this.#sentAt === undefined || now - this.#sentAt >= this.options.throttleMs) {
-      if (this.send(true)) {
-        this.#sentAt = now;
-        this.#announced = true;
-      }
+    const elapsed = this.#sentAt === undefined ? Number.POSITIVE_INFINITY : this.timing.now() - this.#sentAt;
+    if (elapsed >= this.options.throttleMs) this.#announce();
+    else if (!this.#announced && !this.#deferred.armed) {
+      // Typing again right after a send: shown once the throttle allows, not lost.
+      this.#deferred.arm(() => {
+        if (this.#idle.armed && !this.#announced) this.#announce();
+      }, this.options.throttleMs - elapsed);
     }
     this.#idle.arm(() => this.stop(), this.options.idleMs);
   }
@@ -59,20 +63,29 @@ export class OutgoingTyping {
   /** The user stopped typing (cleared the input, or paused): `false`, if they were shown typing. */
   stop(): void {
     this.#idle.cancel();
+    this.#deferred.cancel();
     if (!this.#announced) return;
     this.#announced = false;
     this.send(false);
   }
 
+  #announce(): void {
+    if (!this.send(true)) return;
+    this.#sentAt = this.timing.now();
+    this.#announced = true;
+  }
+
   /** A message was sent: its arrival ends the typing for the others, so no frame is needed. */
   sent(): void {
     this.#idle.cancel();
+    this.#deferred.cancel();
     this.#announced = false;
   }
 
   /** Forgets any state (the socket dropped; the room has already cleared it). */
   reset(): void {
     this.#idle.cancel();
+    this.#deferred.cancel();
     this.#sentAt = undefined;
     this.#announced = false;
   }
