@@ -5,12 +5,14 @@
  * A request without it did not come through the edge (a service binding, or a
  * test calling the worker directly): the per-IP checks have no key and are skipped.
  */
+import { ipKey } from "./ip-key";
 
 /**
- * The client IP, or undefined when the request did not come through the edge.
+ * The guard's key for the client (see `ip-key.ts`: IPv4 as is, IPv6 per /64),
+ * or undefined when the request did not come through the edge.
  * @example clientIp(new Request(url, { headers: { "CF-Connecting-IP": "203.0.113.7" } })) // "203.0.113.7"
  */
 export function clientIp(req: Request): string | undefined {
   const ip = req.headers.get("CF-Connecting-IP")?.trim();
-  return ip ? ip : undefined;
+  return ip ? ipKey(ip) : undefined;
 }

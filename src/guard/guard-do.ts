@@ -136,10 +136,14 @@ export class GuardDO extends DurableObject<Env> {
     await this.#changed("token_failure", ip, now);
   }
 
-  /** One strike against `ip`; `BLOCK_AFTER_STRIKES` within `STRIKE_WINDOW_MS` block it. */
-  async strike(ip: string, reason: StrikeReason): Promise<void> {
+  /**
+   * One strike against `ip`; `BLOCK_AFTER_STRIKES` within `STRIKE_WINDOW_MS`
+   * block it. Whether `ip` is blocked afterwards (so the reporter can close
+   * the offender's open sockets).
+   */
+  async strike(ip: string, reason: StrikeReason): Promise<boolean> {
     const now = Date.now();
-    if (this.#activeBlock(ip, now)) return;
+    if (this.#activeBlock(ip, now)) return true;
     const { blockAfterStrikes, strikeWindowMs, blockTtlMs } = this.#config;
     const strikes = this.#store.addStrike(ip, now, reason, now - strikeWindowMs);
     console.log(JSON.stringify({ event: "guard_strike", ip, reason, strikes }));
@@ -147,9 +151,10 @@ export class GuardDO extends DurableObject<Env> {
       this.#store.clearStrikes(ip);
       this.#putBlock({ ip, until: now + blockTtlMs, reason, strikes });
       await this.#armBy(now + blockTtlMs);
-      return;
+      return true;
     }
     await this.#armBy(now + strikeWindowMs);
+    return false;
   }
 
   /** Blocks in force in this shard. */

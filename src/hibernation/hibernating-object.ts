@@ -86,7 +86,7 @@ export abstract class HibernatingObject<
     // Cheap and idempotent: this runs on every wake-up from hibernation.
     this.config = readConfig(env);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
-    this.abuse = new AbuseReports(ctx, env, this.config);
+    this.abuse = new AbuseReports(ctx, env, this.config, this);
     this.#parse = frameParser(schema(this.config), this.config.maxMessageBytes);
     // Answered by the runtime while the object sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
@@ -182,6 +182,10 @@ export abstract class HibernatingObject<
     // Written before any await, so a slower frame never writes back an older state.
     if ((dirty || changed) && !att.left) writeAttachment(ws, att);
     if (pending) await pending;
+    // Strike reports made by this frame, awaited inside the event: a block they
+    // cause closes the offender's sockets, which only works while the event is live.
+    const reports = this.abuse.settle();
+    if (reports) await reports;
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {

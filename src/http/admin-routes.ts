@@ -1,6 +1,7 @@
 /**
  * `/v1/admin/*`: operator endpoints, for tokens with the `admin` role. The IP
- * blocks: list (across every guard shard), add, lift. A blocked IP may still
+ * blocks: list (across every guard shard), add, lift (an IPv6 address stands
+ * for its /64, see ip-key.ts). A blocked IP may still
  * call these with a valid admin token, so an operator behind a blocked address
  * can lift the block.
  */
@@ -11,6 +12,7 @@ import type { Identity } from "../auth/verify";
 import { readConfig } from "../config";
 import { dropLeases } from "../guard/connect-lease";
 import { allGuards, guardFor } from "../guard/guard-shard";
+import { ipKey } from "../guard/ip-key";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 import { authenticate } from "./room-access";
@@ -20,8 +22,16 @@ type AdminEnv = { Bindings: Env; Variables: { admin: Identity } };
 /** Longest block an admin can set (a year); longer would be "forever" by accident. */
 const MAX_ADMIN_BLOCK_MS = 365 * 24 * 60 * 60 * 1000;
 
+const ipv6 = z.ipv6();
+
 const blockBodySchema = z.strictObject({
-  ip: z.union([z.ipv4(), z.ipv6()]),
+  // An IPv6 address blocks its whole /64, the unit the guard counts (ip-key.ts);
+  // the /64 itself may be written too, as the list shows it.
+  ip: z.union([
+    z.ipv4(),
+    ipv6,
+    z.string().refine((text) => text.endsWith("/64") && ipv6.safeParse(text.slice(0, -3)).success),
+  ]),
   ttlMs: z.number().int().positive().max(MAX_ADMIN_BLOCK_MS).optional(),
   reason: z.string().trim().min(1).max(200).optional(),
 });
@@ -63,10 +73,11 @@ adminRoutes.post("/blocks", async (c) => {
     throw new HttpError(
       400,
       "invalid_body",
-      'send {"ip": "<IPv4 or IPv6>", "ttlMs"?: <ms>, "reason"?: "<text>"}',
+      'send {"ip": "<IPv4, IPv6 or IPv6/64>", "ttlMs"?: <ms>, "reason"?: "<text>"}',
     );
   }
-  const { ip, ttlMs = readConfig(c.env).blockTtlMs, reason = "admin" } = body.data;
+  const { ttlMs = readConfig(c.env).blockTtlMs, reason = "admin" } = body.data;
+  const ip = ipKey(body.data.ip);
   const block = await guardFor(c.env, ip).block(ip, ttlMs, reason);
   dropLeases(ip);
   console.log(JSON.stringify({ event: "admin_block", ip, by: c.get("admin").id }));
@@ -74,7 +85,7 @@ adminRoutes.post("/blocks", async (c) => {
 });
 
 adminRoutes.delete("/blocks/:ip", async (c) => {
-  const ip = c.req.param("ip");
+  const ip = ipKey(c.req.param("ip"));
   if (!(await guardFor(c.env, ip).unblock(ip))) {
     throw new HttpError(404, "not_found", "this address is not blocked");
   }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { signDevToken } from "../auth/dev-token";
 import { devSigningKey } from "../auth/keys";
 import { readConfig } from "../config";
+import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 
 const bodySchema = z.strictObject({
@@ -29,6 +30,9 @@ const bodySchema = z.strictObject({
 
 /** `/dev/...` routes. */
 export const devRoutes = new Hono<{ Bindings: Env }>();
+
+// Guarded like the API: a dev deployment exposed to a network is still a target.
+devRoutes.use("*", guard());
 
 devRoutes.post("/token", async (c) => {
   if (!readConfig(c.env).devAuth) {

@@ -21,6 +21,10 @@ export const roomsRoutes = new Hono<{ Bindings: Env }>();
 // guard so a browser page can read the guard's refusals too.
 roomsRoutes.use("/:room/ws", upgradeOnly);
 roomsRoutes.use("/:room/messages", apiCors());
+// The moderator reads (moderation-routes.ts) share this router's guard, so their
+// CORS is set here, before it.
+roomsRoutes.use("/:room/moderation", apiCors());
+roomsRoutes.use("/:room/bans", apiCors());
 roomsRoutes.use("/:room/*", requireRoomName, guard());
 
 roomsRoutes.get("/:room/ws", async (c) => {

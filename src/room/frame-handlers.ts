@@ -90,6 +90,11 @@ const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {
  * send private messages too.
  */
 const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) => {
+  // The content policy is applied where the sender's socket is (its IP takes the strike).
+  if (!room.abuse.admitsContent(att, frame.content, "private")) {
+    refuse(ws, ErrorCode.InvalidMessage, "content policy", frame.cid);
+    return;
+  }
   sendFrame(ws, await room.inboxOf(att.user.id).sendPrivate(att.user, privateRequest(frame)));
 };
 

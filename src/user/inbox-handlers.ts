@@ -15,6 +15,11 @@ type InboxHandlers = FrameHandlers<UserDO, SocketAttachment, InboxClientFrame>;
 type Handler<T extends keyof InboxHandlers> = InboxHandlers[T];
 
 const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame) => {
+  // The content policy is applied where the sender's socket is (its IP takes the strike).
+  if (!inbox.abuse.admitsContent(att, frame.content, "private")) {
+    sendFrame(ws, errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: frame.cid }));
+    return;
+  }
   sendFrame(ws, await inbox.send(att.user, privateRequest(frame)));
 };
 

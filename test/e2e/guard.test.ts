@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, freshIp, tryUpgrade } from "../helpers/guard-client";
 import { freshRoom, signTestToken } from "../helpers/tokens";
-import { openSocket, type RunningWorker, startWorker } from "./worker-harness";
+import { openSocket, type RunningWorker, serverCloseCode, startWorker } from "./worker-harness";
 
 const LIMITS = {
   CONNECT_RATE_PER_MINUTE: "20",
@@ -64,6 +64,22 @@ describe("user-agent policy", () => {
     expect((await tryUpgrade(worker, room, { ip, token: await user() })).status).toBe(101);
   });
 
+  it("guards /dev/token and the moderator reads, whose refusals a page on an allowed origin can read (CORS)", async () => {
+    const ip = freshIp();
+    const bot = { "User-Agent": "spider/1.0" };
+    const dev = await call(worker, "POST", "/dev/token", { ip, headers: bot, body: { name: "robot" } });
+    expect([dev.status, dev.body.error]).toEqual([403, "agent_blocked"]);
+    const origin = "http://localhost:8787";
+    for (const path of ["moderation", "bans", "messages"]) {
+      const answer = await call(worker, "GET", `/v1/rooms/${freshRoom()}/${path}`, {
+        ip,
+        headers: { ...bot, Origin: origin },
+      });
+      expect([answer.status, answer.body.error]).toEqual([403, "agent_blocked"]);
+      expect(answer.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    }
+  });
+
   it("keeps 426 and 400 ahead of the guard", async () => {
     const bot = { "User-Agent": "crawler" };
     const notUpgrade = await call(worker, "GET", `/v1/rooms/${freshRoom()}/ws`, { headers: bot });
@@ -120,14 +136,25 @@ describe("connect rate per IP", () => {
     expect([answer.status, answer.body.error]).toEqual([403, "blocked"]);
   });
 
-  it("counts IPv6 addresses too", async () => {
+  it("counts IPv6 per /64: addresses in one /64 share the limit, the next /64 does not", async () => {
     const ip = freshIp(true);
+    const prefix = ip.slice(0, -"::1".length);
     const room = freshRoom();
     const token = await user();
     for (let i = 0; i < 20; i++) {
-      expect((await call(worker, "GET", `/v1/rooms/${room}/messages`, { ip, token })).status).toBe(200);
+      // Twenty different addresses of one /64, as one home network's devices would have.
+      const neighbour = `${prefix}:${(i + 1).toString(16)}:0:0:${i.toString(16)}`;
+      expect((await call(worker, "GET", `/v1/rooms/${room}/messages`, { ip: neighbour, token })).status).toBe(
+        200,
+      );
     }
-    expect((await call(worker, "GET", `/v1/rooms/${room}/messages`, { ip, token })).status).toBe(429);
+    const another = `${prefix}:ffff::beef`;
+    expect((await call(worker, "GET", `/v1/rooms/${room}/messages`, { ip: another, token })).status).toBe(
+      429,
+    );
+    expect(
+      (await call(worker, "GET", `/v1/rooms/${room}/messages`, { ip: freshIp(true), token })).status,
+    ).toBe(200);
   });
 });
 
@@ -161,10 +188,15 @@ describe("strikes and blocks", () => {
     expect(await blocksOf(ip)).toEqual([]);
   });
 
-  it("counts a 4008 close as a strike from the room", async () => {
+  it("counts a 4008 close as a strike from the room; the block closes the offender's other sockets there with 1008", async () => {
     const ip = freshIp();
+    const room = freshRoom();
+    // Another tab of the offender in the room of the last strike, and an honest user.
+    const otherTab = await joinAs(ip, room);
+    const honest = await joinAs(freshIp(), room);
+    // Both strikes from this room: reports are fire-and-forget, so either may be the one that blocks.
     for (let round = 0; round < 2; round++) {
-      const socket = await joinAs(ip, freshRoom());
+      const socket = await joinAs(ip, room);
       // RATE_LIMIT_PER_MINUTE=3, RATE_LIMIT_STRIKES=2: the 5th frame closes with 4008.
       for (let i = 0; i < 5; i++) socket.send({ type: "room_message", content: `m${i}` });
       expect((await socket.frames.closed()).code).toBe(4008);
@@ -172,6 +204,39 @@ describe("strikes and blocks", () => {
     await vi.waitFor(async () => expect(await blocksOf(ip)).toHaveLength(1), { timeout: 15_000 });
     expect((await blocksOf(ip))[0]).toMatchObject({ reason: "rate_limit_close", strikes: 2 });
     expect((await tryUpgrade(worker, freshRoom(), { ip, token: await user() })).error).toBe("blocked");
+    expect(await serverCloseCode(otherTab)).toEqual({ code: 1008, reason: "blocked" });
+    honest.send({ type: "room_message", content: "still here", cid: "h1" });
+    expect(await honest.frames.next("ack")).toMatchObject({ cid: "h1" });
+    honest.ws.close();
+  });
+
+  it("applies the content policy to private messages, from inbox and room sockets", async () => {
+    const ip = freshIp();
+    const recipient = `pm-${crypto.randomUUID().slice(0, 8)}`;
+    const sender = await joinAs(ip, freshRoom());
+    sender.send({ type: "private_message", to: recipient, content: "<script>x()</script>", cid: "p1" });
+    expect(await sender.frames.next("error")).toMatchObject({
+      code: "invalid_message",
+      message: "content policy",
+      ref: "p1",
+    });
+    const inbox = await openSocket(worker.inboxUrl(), {
+      headers: { Authorization: `Bearer ${await user()}`, "CF-Connecting-IP": freshIp() },
+    });
+    await inbox.frames.next("inbox_welcome");
+    inbox.send({ type: "private_message", to: recipient, content: '<img src=x onerror="x()">', cid: "p2" });
+    expect(await inbox.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "p2" });
+    // Nothing reached the recipient.
+    const theirs = await openSocket(worker.inboxUrl(), {
+      headers: {
+        Authorization: `Bearer ${await signTestToken({ sub: recipient })}`,
+        "CF-Connecting-IP": freshIp(),
+      },
+    });
+    expect(await theirs.frames.next("inbox_welcome")).toMatchObject({ seq: 0, conversations: [] });
+    sender.ws.close();
+    inbox.ws.close();
+    theirs.ws.close();
   });
 
   it("counts bursts of invalid frames and content-policy rejections as strikes", async () => {
@@ -206,8 +271,27 @@ describe("strikes and blocks", () => {
 });
 
 describe("admin API", () => {
-  it("lists, adds and lifts blocks; blocks expire by themselves", async () => {
+  it("blocks an IPv6 address as its /64, listed and lifted as such", async () => {
     const ip = freshIp(true);
+    const key = `${ip.slice(0, -"::1".length)}::/64`;
+    const token = await admin();
+    const added = await call(worker, "POST", "/v1/admin/blocks", { ip: freshIp(), token, body: { ip } });
+    expect(added).toMatchObject({ status: 201, body: { block: { ip: key } } });
+    const neighbour = ip.replace(/::1$/, ":abcd::2");
+    expect((await tryUpgrade(worker, freshRoom(), { ip: neighbour, token: await user() })).error).toBe(
+      "blocked",
+    );
+    expect(await blocksOf(key)).toHaveLength(1);
+    const lifted = await call(worker, "DELETE", `/v1/admin/blocks/${encodeURIComponent(key)}`, {
+      ip: freshIp(),
+      token,
+    });
+    expect(lifted).toMatchObject({ status: 200, body: { ip: key, lifted: true } });
+    expect((await tryUpgrade(worker, freshRoom(), { ip: neighbour, token: await user() })).status).toBe(101);
+  });
+
+  it("lists, adds and lifts blocks; blocks expire by themselves", async () => {
+    const ip = freshIp();
     const token = await admin();
     const added = await call(worker, "POST", "/v1/admin/blocks", {
       ip: freshIp(),

@@ -1,8 +1,7 @@
 // Moderation, presence grace and token refresh against the whole worker
 // (wrangler's test harness) with real `ws` sockets, some through a TCP proxy
 // that can cut connections the way a network does.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryPage } from "../../src/protocol/frames";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { TcpProxy } from "./client-tcp-proxy";
@@ -12,6 +11,7 @@ import {
   openSocket,
   RefusedUpgrade,
   type RunningWorker,
+  serverCloseCode,
   startWorker,
 } from "./worker-harness";
 
@@ -36,22 +36,6 @@ async function join(room: string, sub: string, claims: { role?: string; exp?: nu
   const socket = await joinRoom(target, room, token);
   opened.push(socket);
   return socket;
-}
-
-/**
- * The close code the server sent. A socket closed from another socket's event
- * (a kick) gets its close frame at once, but local workerd ends the TCP
- * connection only when the room is evicted (docs/operations.md), so the `close`
- * event would wait for ws's 30 s closing timeout; ending the TCP connection from
- * our side once the close frame is in (CLOSING) reports the server's code.
- */
-async function serverCloseCode(
-  socket: NodeSocket,
-  timeout = 5000,
-): Promise<{ code: number; reason: string }> {
-  await vi.waitFor(() => expect(socket.ws.readyState).toBeGreaterThanOrEqual(WebSocket.CLOSING), { timeout });
-  socket.ws.terminate();
-  return socket.frames.closed();
 }
 
 /** Resolves once `socket` has handled everything sent before (join_room → room_joined). */

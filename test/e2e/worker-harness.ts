@@ -3,6 +3,7 @@
  * objects in workerd, from wrangler.toml) for Node-side tests, and opens real
  * `ws` clients against it.
  */
+import { expect, vi } from "vitest";
 import { createTestHarness } from "wrangler";
 import WebSocket from "ws";
 import type { InboxWelcomeFrame, WelcomeFrame } from "../../src/protocol/frames";
@@ -101,4 +102,21 @@ export async function openInbox(
 ): Promise<NodeSocket & { welcome: InboxWelcomeFrame }> {
   const socket = await openSocket(worker.inboxUrl(query), { headers: { Authorization: `Bearer ${token}` } });
   return { ...socket, welcome: await socket.frames.next("inbox_welcome") };
+}
+
+/**
+ * The close code the server sent. A socket closed from another socket's event
+ * (a kick) gets its close frame at once, but local workerd ends the TCP
+ * connection only when the room is evicted (docs/operations.md), so the `close`
+ * event would wait for ws's 30 s closing timeout; ending the TCP connection from
+ * our side once the close frame is in (CLOSING) reports the server's code.
+ * @example expect(await serverCloseCode(bob)).toEqual({ code: 4003, reason: "kicked" });
+ */
+export async function serverCloseCode(
+  socket: NodeSocket,
+  timeout = 5000,
+): Promise<{ code: number; reason: string }> {
+  await vi.waitFor(() => expect(socket.ws.readyState).toBeGreaterThanOrEqual(WebSocket.CLOSING), { timeout });
+  socket.ws.terminate();
+  return socket.frames.closed();
 }

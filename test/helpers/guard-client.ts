@@ -16,7 +16,8 @@ export function freshIp(v6 = false): string {
   counter += 1;
   const n = Math.floor(Math.random() * 60_000) + counter;
   return v6
-    ? `2001:db8:${(n % 65_536).toString(16)}::${counter.toString(16)}`
+    ? // A fresh /64 each time (the guard counts IPv6 per /64).
+      `2001:db8:${(n % 65_536).toString(16)}:${counter.toString(16)}::1`
     : `198.51.${n % 256}.${(n >> 8) % 256}`;
 }
 
