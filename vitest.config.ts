@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
+          // Generous for a loaded 2-core machine; a hang still fails, just later.
+          testTimeout: 20_000,
           exclude: ["test/e2e/**", "test/browser/**", "test/limits/**"],
         },
       },
@@ -34,6 +36,7 @@ export default defineConfig({
         test: {
           name: "workerd-limits",
           include: ["test/limits/**/*.test.ts"],
+          testTimeout: 20_000,
         },
       },
       {

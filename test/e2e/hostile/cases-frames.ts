@@ -3,6 +3,8 @@
  * a stable code, the socket stays usable, and nothing is stored.
  */
 import { expect } from "vitest";
+import { freshIp } from "../../helpers/guard-client";
+import { serverCloseCode } from "../worker-harness";
 import type { HostileCase } from "./world";
 
 /** A frame that must be answered `error <code>` while the socket stays open and usable. */
@@ -104,21 +106,23 @@ export const frameCases: HostileCase[] = [
     group: "frames",
     name: "script injection under CONTENT_POLICY=reject",
     async run(w) {
-      const p = await w.join();
+      const refused = { type: "error", code: "invalid_message", message: "content policy" };
+      // Each rejection is a strike: one address per pattern, so none reaches BLOCK_AFTER_STRIKES (2)...
       for (const content of [
-        '<script>alert("x")</script>',
         "javascript:alert(1)",
         '<img src=x onerror="alert(1)">',
         "<SCRIPT SRC=//evil>",
       ]) {
-        expect(await p.message(content)).toMatchObject({
-          type: "error",
-          code: "invalid_message",
-          message: "content policy",
-        });
+        const p = await w.join({ ip: freshIp() });
+        expect(await p.message(content)).toMatchObject(refused);
       }
+      // ...and an address that keeps trying is blocked, its socket closed with 1008.
+      const p = await w.join();
+      expect(await p.message('<script>alert("x")</script>')).toMatchObject(refused);
       // Ordinary text that merely mentions the words passes.
       expect((await p.message("the script was javascript-free; online = true")).type).toBe("ack");
+      expect(await p.message("<script>again()</script>")).toMatchObject(refused);
+      expect(await serverCloseCode(p)).toEqual({ code: 1008, reason: "blocked" });
     },
   },
 ];
