@@ -1,6 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/** The scrape token the workerd tests configure (METRICS_TOKEN). */
+const WORKERD_METRICS_TOKEN = "workerd-test-metrics-token";
+
 // Three layers: code that runs inside workerd (the worker, the room object),
 // the whole worker driven from Node over real sockets, and the demo in
 // public/ driven in Debian's Chromium against `wrangler dev`.
@@ -13,7 +16,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             // A low threshold so batched presence shows with three sockets; tests
             // whose clients do not opt in (?presence=diff) are unaffected by it.
-            miniflare: { bindings: { PRESENCE_BATCH_ABOVE: "2" } },
+            miniflare: { bindings: { PRESENCE_BATCH_ABOVE: "2", METRICS_TOKEN: WORKERD_METRICS_TOKEN } },
           }),
         ],
         test: {
@@ -21,7 +24,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           // Generous for a loaded 2-core machine; a hang still fails, just later.
           testTimeout: 20_000,
-          exclude: ["test/e2e/**", "test/browser/**", "test/limits/**"],
+          exclude: ["test/e2e/**", "test/browser/**", "test/limits/**", "test/wakeups/**"],
         },
       },
       {
@@ -38,6 +41,17 @@ export default defineConfig({
           include: ["test/limits/**/*.test.ts"],
           testTimeout: 20_000,
         },
+      },
+      {
+        // The same worker with one log line per room-object construction, so a
+        // test can see that monitoring never wakes a hibernated room.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { LOG_ROOM_WAKEUPS: "true" } },
+          }),
+        ],
+        test: { name: "wakeups", include: ["test/wakeups/**/*.test.ts"] },
       },
       {
         test: {

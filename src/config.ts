@@ -58,6 +58,8 @@ export interface Config {
   contentPolicy: ContentPolicyMode;
   /** Guard objects the IPs are spread over (by hash). */
   guardShards: number;
+  /** Rooms, inboxes and the worker report their counters at most this often (ms). */
+  statsFlushMs: number;
 }
 
 /** What the room does with content that matches the content policy's patterns. */
@@ -161,6 +163,7 @@ export function readConfig(env: object): Config {
     blockTtlMs: positiveInt(vars, "BLOCK_TTL_MS", 86_400_000),
     contentPolicy: contentPolicy(vars),
     guardShards: positiveInt(vars, "GUARD_SHARDS", 16),
+    statsFlushMs: nonNegativeInt(vars, "STATS_FLUSH_MS", 10_000),
   };
   cache.set(env, config);
   return config;

@@ -28,6 +28,9 @@ import {
 } from "../protocol/codes";
 import type { AuthOkFrame } from "../protocol/frames";
 import { type AuthFrame, HISTORY_PAGE_MAX } from "../protocol/schemas";
+import { ackSerial } from "../stats/frame-tally";
+import { ObjectCounters } from "../stats/object-counters";
+import type { SourceKind } from "../stats/report";
 import { readAttachment, type SocketAttachment, writeAttachment } from "./attachment";
 import { errorFrame } from "./error-frame";
 import type { ForwardedUpgrade } from "./forwarded-upgrade";
@@ -35,6 +38,9 @@ import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
 import { frameParser, type ParseResult } from "./parse-frame";
 import { RateLimiter } from "./rate-limiter";
 import { sendFrame } from "./sockets";
+
+/** RFC 6455's code for a connection lost without a close frame (counted, never sent). */
+const ABNORMAL_CLOSURE = 1006;
 
 /** Attachment writes for activity alone are skipped within this window (the sweep is coarser). */
 const ACTIVITY_WRITE_INTERVAL_MS = 1000;
@@ -78,15 +84,21 @@ export abstract class HibernatingObject<
   protected light: { type: F["type"]; limiter: RateLimiter } | undefined;
   /** Strikes against connections' IPs and the content policy (the abuse guard). */
   readonly abuse: AbuseReports;
+  /** What this object counts for monitoring (see ObjectCounters: no wake-up, no write of its own per message). */
+  readonly counters: ObjectCounters;
   readonly #parse: (raw: string | ArrayBuffer) => ParseResult<F>;
 
-  /** `schema` builds the client-frame schema from the config (once per wake-up). */
-  constructor(ctx: DurableObjectState, env: Env, schema: (config: Config) => z.ZodType<F>) {
+  /**
+   * `schema` builds the client-frame schema from the config (once per wake-up);
+   * `kind` names the object in the stats.
+   */
+  constructor(ctx: DurableObjectState, env: Env, schema: (config: Config) => z.ZodType<F>, kind: SourceKind) {
     super(ctx, env);
     // Cheap and idempotent: this runs on every wake-up from hibernation.
     this.config = readConfig(env);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
     this.abuse = new AbuseReports(ctx, env, this.config, this);
+    this.counters = new ObjectCounters(ctx, env, this.config, kind);
     this.#parse = frameParser(schema(this.config), this.config.maxMessageBytes);
     // Answered by the runtime while the object sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
@@ -156,6 +168,8 @@ export abstract class HibernatingObject<
     this.ctx.acceptWebSocket(server, tags);
     writeAttachment(server, att);
     greet(server, att, now);
+    // A connect writes nothing: the stats object derives it from live connections.
+    this.counters.settle(now, false);
     const headers = upgrade.answerSubprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -171,7 +185,8 @@ export abstract class HibernatingObject<
     const dirty = now - att.lastActive >= ACTIVITY_WRITE_INTERVAL_MS;
     const { strikes, invalidFrames } = att;
     att.lastActive = now;
-    const frame = this.#admit(ws, att, raw, now);
+    const acks = ackSerial();
+    const { frame, charged } = this.#admit(ws, att, raw, now);
     const pending =
       frame === undefined
         ? undefined
@@ -181,7 +196,15 @@ export abstract class HibernatingObject<
     const changed = att.strikes !== strikes || att.invalidFrames !== invalidFrames;
     // Written before any await, so a slower frame never writes back an older state.
     if ((dirty || changed) && !att.left) writeAttachment(ws, att);
-    if (pending) await pending;
+    if (!pending && ackSerial() !== acks) this.counters.timeAck(now);
+    // A charged frame wrote its rate-limit bucket: the counters join that commit.
+    this.counters.settle(now, charged);
+    if (pending) {
+      await pending;
+      // What the awaited part counted is saved with the object's next write.
+      if (ackSerial() !== acks) this.counters.timeAck(now);
+      this.counters.settle(Date.now(), false);
+    }
     // Strike reports made by this frame, awaited inside the event: a block they
     // cause closes the offender's sockets, which only works while the event is live.
     const reports = this.abuse.settle();
@@ -191,7 +214,7 @@ export abstract class HibernatingObject<
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     // Only a 1000 from the peer is a clean goodbye; anything else (1001 from a
     // closing tab, 1006 from a dropped connection) may be a blip.
-    const due = this.#forget(ws, code === CloseCode.Normal);
+    const due = this.#forget(ws, code, code === CloseCode.Normal);
     // Complete the closing handshake. 1005/1006/1015 describe what happened on the
     // wire and must never be sent back; the runtime may also have answered
     // already (auto-reply to close), in which case close() throws. Done before
@@ -202,11 +225,15 @@ export abstract class HibernatingObject<
     } catch {
       // Already closed.
     }
+    // The one write monitoring adds: the close is counted durably, after it was
+    // answered and announced, so nothing waits for the commit.
+    this.counters.settle(Date.now(), true);
     if (due !== undefined) await this.ensureAlarmBy(due);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    const due = this.#forget(ws, false);
+    const due = this.#forget(ws, ABNORMAL_CLOSURE, false);
+    this.counters.settle(Date.now(), true);
     if (due !== undefined) await this.ensureAlarmBy(due);
   }
 
@@ -223,6 +250,9 @@ export abstract class HibernatingObject<
     }
     this.limiter.prune(now);
     this.light?.limiter.prune(now);
+    // The room's own alarm: with no connection left, no other event may come, so
+    // this is its last report (its live connections drop to 0 in the stats).
+    this.counters.settle(now, true, deadlines.length === 0);
     // After the sweep, so what the departures caused is included.
     const own = this.onAlarm(now);
     if (own !== undefined) deadlines.push(own);
@@ -236,6 +266,7 @@ export abstract class HibernatingObject<
    */
   depart(ws: WebSocket, att: A, code: CloseCode, reason: string): void {
     att.left = true;
+    this.counters.closed(code);
     writeAttachment(ws, att);
     try {
       ws.close(code, reason);
@@ -259,14 +290,15 @@ export abstract class HibernatingObject<
   /**
    * The boundary of one frame: pings are answered, everything else costs a
    * token (refusals count strikes; enough of them close with 4008), and
-   * invalid frames are refused. Returns the frame to handle, if any.
+   * invalid frames are refused. Returns the frame to handle, if any, and
+   * whether a token was taken (a write to the bucket).
    */
-  #admit(ws: WebSocket, att: A, raw: string | ArrayBuffer, now: number): F | undefined {
+  #admit(ws: WebSocket, att: A, raw: string | ArrayBuffer, now: number): { frame?: F; charged: boolean } {
     const parsed = this.#parse(raw);
     if (parsed.ok && parsed.frame.type === "ping") {
       // A ping that is not byte-for-byte the auto-response text still gets a pong.
       sendFrame(ws, { type: "pong" });
-      return undefined;
+      return { charged: false };
     }
     // Every other frame, valid or not, costs a token: floods of garbage are limited too.
     const verdict =
@@ -287,15 +319,15 @@ export abstract class HibernatingObject<
         this.depart(ws, att, CloseCode.RateLimited, "rate limit exceeded");
         this.abuse.strike(att, "rate_limit_close");
       }
-      return undefined;
+      return { charged: true };
     }
     att.strikes = 0;
     if (!parsed.ok) {
       sendFrame(ws, parsed.error);
       this.abuse.invalidFrame(att);
-      return undefined;
+      return { charged: true };
     }
-    return parsed.frame;
+    return { frame: parsed.frame, charged: true };
   }
 
   /** Runs the subclass's handler; a failure becomes `error internal` for that frame. */
@@ -320,10 +352,11 @@ export abstract class HibernatingObject<
    * Bookkeeping for a socket the peer closed or broke; returns when the alarm
    * must fire to finish what {@link onLeave} held back.
    */
-  #forget(ws: WebSocket, clean: boolean): number | undefined {
+  #forget(ws: WebSocket, code: number, clean: boolean): number | undefined {
     const att = readAttachment<A>(ws);
     if (!att || att.left) return undefined;
     att.left = true;
+    this.counters.closed(code);
     return this.onLeave(ws, att, Date.now(), clean);
   }
 

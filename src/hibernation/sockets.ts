@@ -4,6 +4,7 @@
  * are the source of truth for who is connected.
  */
 import type { AnyServerFrame } from "../protocol/frames";
+import { tallySent } from "../stats/frame-tally";
 import { readAttachment, type SocketAttachment } from "./attachment";
 
 // WebSocket.readyState for an open socket (the spec's OPEN).
@@ -35,6 +36,7 @@ export function liveConnections<A extends SocketAttachment = SocketAttachment>(
 export function sendFrame(ws: WebSocket, frame: AnyServerFrame): void {
   try {
     ws.send(JSON.stringify(frame));
+    tallySent(frame, 1);
   } catch {
     // Closed or closing: its close handler does the bookkeeping.
   }
@@ -43,12 +45,15 @@ export function sendFrame(ws: WebSocket, frame: AnyServerFrame): void {
 /** Sends one frame to every open socket but `except`, serializing it once. */
 export function broadcast(sockets: readonly WebSocket[], frame: AnyServerFrame, except?: WebSocket): void {
   const text = JSON.stringify(frame);
+  let sent = 0;
   for (const ws of sockets) {
     if (ws === except || ws.readyState !== OPEN) continue;
     try {
       ws.send(text);
+      sent += 1;
     } catch {
       // As in sendFrame.
     }
   }
+  tallySent(frame, sent);
 }

@@ -1,6 +1,7 @@
 /**
- * `/v1/admin/*`: operator endpoints, for tokens with the `admin` role. The IP
- * blocks: list (across every guard shard), add, lift (an IPv6 address stands
+ * `/v1/admin/*`: operator endpoints, for tokens with the `admin` role. The
+ * stats (from the stats object; docs/operations.md documents the JSON) and the
+ * IP blocks: list (across every guard shard), add, lift (an IPv6 address stands
  * for its /64, see ip-key.ts). A blocked IP may still
  * call these with a valid admin token, so an operator behind a blocked address
  * can lift the block.
@@ -13,6 +14,7 @@ import { readConfig } from "../config";
 import { dropLeases } from "../guard/connect-lease";
 import { allGuards, guardFor } from "../guard/guard-shard";
 import { ipKey } from "../guard/ip-key";
+import { statsObject } from "../stats/stats-client";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 import { authenticate } from "./room-access";
@@ -61,6 +63,8 @@ adminRoutes.use(
   }),
   requireAdmin,
 );
+
+adminRoutes.get("/stats", async (c) => c.json(await statsObject(c.env).stats()));
 
 adminRoutes.get("/blocks", async (c) => {
   const shards = await Promise.all(allGuards(c.env).map((g) => g.listBlocks()));

@@ -13,12 +13,16 @@ import { adminRoutes } from "./admin-routes";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
 import { inboxRoutes } from "./inbox-routes";
+import { metricsRoute } from "./metrics-route";
 import { moderationRoutes } from "./moderation-routes";
+import { refusalCounter } from "./refusal-counter";
 import { roomsRoutes } from "./rooms-routes";
 
 /** The Hono application served by the worker. */
 export const app = new Hono<{ Bindings: Env }>();
 
+// Every refusal is counted for the stats (after the response, never before it).
+app.use("*", refusalCounter);
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
 // Uploads first: their route runs its own guard after CORS and body draining
 // (see upload-route.ts), and answers before the other room routes' middleware.
@@ -29,6 +33,7 @@ app.route("/v1/inbox", inboxRoutes);
 app.route("/v1/files", fileRoutes);
 app.route("/v1/admin", adminRoutes);
 app.route("/dev", devRoutes);
+app.route("/", metricsRoute);
 
 app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404));
 

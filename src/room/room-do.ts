@@ -42,7 +42,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   readonly moderation: RoomModeration;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env, clientFrameSchema);
+    super(ctx, env, clientFrameSchema, "room");
     // A constructor run is a wake-up: `npm run bench` counts these lines to show
     // that heartbeats never wake a hibernated room.
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
@@ -129,6 +129,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     // The log stores whatever `build` returns: the entry is the T it built.
     const stored = this.store.append(entry, now, build, extra) as T;
     this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
+    this.counters.message(stored.type === "file_share" ? "file" : "room");
     return stored;
   }
 
@@ -139,7 +140,10 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
 
   /** RPC from the worker once an upload is in R2: stores and broadcasts its `file_share`. */
   shareFile(req: ShareRequest): ShareOutcome {
-    return shareFile(this, req, Date.now());
+    const outcome = shareFile(this, req, Date.now());
+    // The share was stored in this call: its count joins that commit.
+    this.counters.settle(Date.now(), true);
+    return outcome;
   }
 
   protected override readonly handlers = roomHandlers;

@@ -59,7 +59,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   #sending: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env, inboxFrameSchema);
+    super(ctx, env, inboxFrameSchema, "inbox");
     this.store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
     this.conversations = new Conversations(ctx.storage.sql);
   }
@@ -123,6 +123,8 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     const existing = cid !== undefined ? this.store.findByCid(from.id, cid) : undefined;
     if (existing) return { message: existing, recipient };
     const message = this.#append(delivery, from.id, null, from);
+    // Its deliveries to this inbox's sockets join the append's commit.
+    this.counters.settle(Date.now(), true);
     return { message, recipient };
   }
 
@@ -175,7 +177,12 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
       timestamp: message.timestamp,
       ...(message.cid !== undefined ? { cid: message.cid } : {}),
     };
-    return ackOf(this.#append(delivery, req.to, message.seq, recipient));
+    const stored = this.#append(delivery, req.to, message.seq, recipient);
+    // Counted once, with the sender's copy (the recipient's is the same message),
+    // in the append's commit.
+    this.counters.message("private");
+    this.counters.settle(Date.now(), true);
+    return ackOf(stored);
   }
 
   /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */

@@ -1,0 +1,71 @@
+/**
+ * The shape of `GET /v1/admin/stats` (documented in docs/operations.md), on
+ * its own so the dashboard's and the tests' code can name it without the
+ * stats object's storage types.
+ */
+import type { MessageKind } from "./counts";
+
+/** Rates over one window. */
+export interface WindowRates {
+  minutes: number;
+  messagesPerSec: number;
+  deliveriesPerSec: number;
+  connectsPerSec: number;
+  errorsPerSec: number;
+  refusalsPerSec: number;
+  /** Failures (error frames and refusals) ÷ operations (connects, messages and failures); 0 with none. */
+  errorRate: number;
+}
+
+/** Ack latency percentiles (ms) over the last 5 minutes; null without samples. */
+export interface LatencySummary {
+  windowMinutes: number;
+  samples: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** One of the busiest rooms. */
+export interface TopRoom {
+  room: string;
+  connections: number;
+  messagesLastHour: number;
+}
+
+/** The body of `GET /v1/admin/stats`. */
+export interface AdminStats {
+  now: number;
+  totals: {
+    connectionsOpened: number;
+    connectionsClosed: Record<string, number>;
+    messages: Record<MessageKind, number>;
+    deliveries: number;
+    errors: Record<string, number>;
+    refusals: { status: number; error: string; count: number }[];
+    acksTimed: number;
+  };
+  connections: {
+    active: number;
+    rooms: number;
+    /** Live connections by state: in rooms, in inboxes. */
+    states: { room: number; inbox: number };
+    /** Connections closed in the last hour, by close code. */
+    closedLastHour: Record<string, number>;
+  };
+  rates: WindowRates[];
+  latency: LatencySummary;
+  topRooms: TopRoom[];
+  /** Per minute over 24 hours, oldest first, as columns (minutes with no report are absent). */
+  series: {
+    stepMs: number;
+    t: number[];
+    connections: number[];
+    messages: number[];
+    deliveries: number[];
+    errors: number[];
+    refusals: number[];
+    connects: number[];
+    p95: (number | null)[];
+  };
+}

@@ -1,0 +1,18 @@
+// Types for the parser the monitoring test checks /metrics with (the package ships none).
+declare module "parse-prometheus-text-format" {
+  interface Sample {
+    value?: string;
+    labels?: Record<string, string>;
+    buckets?: Record<string, string>;
+    count?: string;
+    sum?: string;
+  }
+  interface Family {
+    name: string;
+    help: string;
+    type: "COUNTER" | "GAUGE" | "HISTOGRAM" | "SUMMARY" | "UNTYPED";
+    metrics: Sample[];
+  }
+  /** Parses Prometheus text exposition; throws on a line it cannot read. */
+  export default function parsePrometheusTextFormat(text: string): Family[];
+}
