@@ -4,6 +4,12 @@
  * (overwriting anything a client sent under the same names), so the object
  * never parses tokens itself. Objects are reachable only through the worker,
  * so the headers cannot be forged.
+ *
+ * The identity travels as base64url of its UTF-8 JSON: names and ids may hold
+ * any Unicode (accents, CJK, right-to-left scripts, emoji), and the Fetch
+ * standard allows only bytes 0x00-0xFF in header values (workerd warns about
+ * raw UTF-8 and a stricter runtime may refuse it). base64url keeps the value
+ * ASCII and its length predictable.
  */
 import type { Identity } from "../auth/verify";
 
@@ -29,7 +35,7 @@ export interface ForwardedUpgrade {
  */
 export function withForwardedIdentity(req: Request, upgrade: ForwardedUpgrade): Request {
   const headers = new Headers(req.headers);
-  headers.set(IDENTITY_HEADER, JSON.stringify(upgrade.identity));
+  headers.set(IDENTITY_HEADER, encodeIdentity(upgrade.identity));
   if (upgrade.room !== undefined) headers.set(ROOM_HEADER, upgrade.room);
   else headers.delete(ROOM_HEADER);
   headers.set(SUBPROTOCOL_HEADER, upgrade.answerSubprotocol ? "1" : "0");
@@ -47,10 +53,27 @@ export function readForwardedUpgrade(req: Request): ForwardedUpgrade | undefined
   if (identity === null || req.headers.get("Upgrade")?.toLowerCase() !== "websocket") return undefined;
   return {
     room: req.headers.get(ROOM_HEADER) ?? undefined,
-    identity: JSON.parse(identity) as Identity,
+    identity: decodeIdentity(identity),
     answerSubprotocol: req.headers.get(SUBPROTOCOL_HEADER) === "1",
     ip: req.headers.get(CLIENT_IP_HEADER) ?? undefined,
   };
+}
+
+/**
+ * The header form of an identity: base64url (no padding) of its UTF-8 JSON.
+ * @example encodeIdentity({ id: "u1", name: "Zoë", exp: 1 }) // "eyJpZCI6InUxIi…"
+ */
+export function encodeIdentity(identity: Identity): string {
+  let binary = "";
+  for (const b of new TextEncoder().encode(JSON.stringify(identity))) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** The identity {@link encodeIdentity} wrote (only the worker writes it: no validation beyond that). */
+export function decodeIdentity(value: string): Identity {
+  const binary = atob(value.replaceAll("-", "+").replaceAll("_", "/"));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes)) as Identity;
 }
 
 /** The answer to a request that did not come through the worker's upgrade route. */

@@ -25,13 +25,16 @@ function utf16Length(min: number, max: number) {
 
 /**
  * A seq in a query string (`since`, `before`, `after`): digits only, so an empty
- * value is refused rather than read as 0.
+ * value is refused rather than read as 0, up to `Number.MAX_SAFE_INTEGER` (the
+ * largest integer JSON numbers carry exactly; leading zeros are allowed, the
+ * length is bounded so a megabyte of digits is not parsed).
  * @example querySeq.parse("42") // 42
  */
 export const querySeq = z
   .string()
-  .regex(/^\d{1,15}$/, "a seq is a non-negative integer")
-  .transform(Number);
+  .regex(/^\d{1,32}$/, "a seq is a non-negative integer")
+  .transform(Number)
+  .refine(Number.isSafeInteger, "a seq is at most 9007199254740991");
 
 /** Longest `reason` a moderator may give. */
 export const REASON_MAX_CHARS = 200;
