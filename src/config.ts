@@ -16,6 +16,8 @@ export interface Config {
   rateLimitStrikes: number;
   /** Typing indicators per (room, user) per minute that do not spend the message budget. */
   typingRatePerMinute: number;
+  /** Messages per service token per room per minute over `POST /v1/rooms/:room/messages`. */
+  serviceRatePerMinute: number;
   idleTimeoutMs: number;
   historyLimit: number;
   historyOnJoin: number;
@@ -131,6 +133,7 @@ export function readConfig(env: object): Config {
     rateLimitPerMinute: positiveInt(vars, "RATE_LIMIT_PER_MINUTE", 100),
     rateLimitStrikes: positiveInt(vars, "RATE_LIMIT_STRIKES", 5),
     typingRatePerMinute: positiveInt(vars, "TYPING_RATE_PER_MINUTE", 60),
+    serviceRatePerMinute: positiveInt(vars, "SERVICE_RATE_PER_MINUTE", 600),
     idleTimeoutMs: positiveInt(vars, "IDLE_TIMEOUT_MS", 60000),
     historyLimit: positiveInt(vars, "HISTORY_LIMIT", 1000),
     historyOnJoin: positiveInt(vars, "HISTORY_ON_JOIN", 50),

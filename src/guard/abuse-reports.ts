@@ -41,7 +41,7 @@ export class AbuseReports {
    * One strike against the connection's IP (none when the worker saw no IP).
    * Sent at once; the event that made it awaits it with {@link settle}.
    */
-  strike(att: SocketAttachment, reason: StrikeReason): void {
+  strike(att: Pick<SocketAttachment, "ip">, reason: StrikeReason): void {
     const ip = att.ip;
     if (ip === undefined) return;
     const report = guardFor(this.env, ip)
@@ -92,9 +92,10 @@ export class AbuseReports {
 
   /**
    * Applies `CONTENT_POLICY` to a message: whether it may be stored. `flag`
-   * accepts and logs it; `reject` refuses it and strikes the sender's IP.
+   * accepts and logs it; `reject` refuses it and strikes the sender's IP (a
+   * service publishing over HTTP has none here: nothing to strike).
    */
-  admitsContent(att: SocketAttachment, content: string, where: string): boolean {
+  admitsContent(att: Pick<SocketAttachment, "user" | "ip">, content: string, where: string): boolean {
     if (this.config.contentPolicy === "off" || !matchesContentPolicy(content)) return true;
     console.log(
       JSON.stringify({

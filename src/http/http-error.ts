@@ -13,12 +13,14 @@ export class HttpError extends Error {
     message: string,
     /** Extra response headers (e.g. `Retry-After` on a 429). */
     readonly headers: Record<string, string> = {},
+    /** Extra body fields (e.g. `retryAfterMs` on a 429). */
+    readonly extra: Record<string, string | number> = {},
   ) {
     super(message);
   }
 
   /** The JSON body sent to the client (never a stack trace). */
   body(): HttpErrorBody {
-    return { error: this.code, message: this.message };
+    return { ...this.extra, error: this.code, message: this.message };
   }
 }

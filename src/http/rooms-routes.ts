@@ -1,6 +1,7 @@
 /**
- * Room endpoints: the WebSocket upgrade and the history page. Both authenticate
- * here and hand the request to the room's object, which owns all room state.
+ * Room endpoints: the WebSocket upgrade, the history page and service
+ * publishes. Each authenticates here and hands the request to the room's
+ * object, which owns all room state.
  */
 import { Hono } from "hono";
 import { bearerToken, extractToken } from "../auth/transport";
@@ -9,6 +10,7 @@ import { historyQuerySchema } from "../protocol/schemas";
 import { apiCors } from "./api-cors";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
+import { publishMessage } from "./publish-route";
 import { checkRoomAccess } from "./room-access";
 import { requireRoomName, upgradeOnly } from "./room-path";
 import { checkSince, forwardUpgrade } from "./upgrade";
@@ -20,7 +22,8 @@ export const roomsRoutes = new Hono<{ Bindings: Env }>();
 // then each route's origin, token and permission checks. CORS comes before the
 // guard so a browser page can read the guard's refusals too.
 roomsRoutes.use("/:room/ws", upgradeOnly);
-roomsRoutes.use("/:room/messages", apiCors());
+// History pages (GET) and service publishes (POST, a JSON body).
+roomsRoutes.use("/:room/messages", apiCors(["GET", "POST"], ["Authorization", "Content-Type"]));
 // The moderator reads (moderation-routes.ts) share this router's guard, so their
 // CORS is set here, before it.
 roomsRoutes.use("/:room/moderation", apiCors());
@@ -54,3 +57,5 @@ roomsRoutes.get("/:room/messages", async (c) => {
   if ("banned" in result) return c.json(result.banned, 403);
   return c.json({ room, ...result });
 });
+
+roomsRoutes.post("/:room/messages", publishMessage);

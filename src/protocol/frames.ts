@@ -111,6 +111,17 @@ export interface AckFrame {
   timestamp: number;
 }
 
+/**
+ * `201` body of `POST /v1/rooms/:room/messages`: what an `ack` carries (a retried
+ * `cid` gets the original message's values, with status 200 instead of 201).
+ */
+export interface PublishResult {
+  id: string;
+  seq: number;
+  timestamp: number;
+  cid?: string;
+}
+
 /** A user's first connection to the room / last disconnection from it. */
 export interface PresenceFrame {
   type: "user_joined" | "user_left";

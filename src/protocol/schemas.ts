@@ -187,6 +187,27 @@ export function privateRequest(frame: ClientFrameOf<"private_message">): Private
   return { to: frame.to, content: frame.content, ...(frame.cid !== undefined ? { cid: frame.cid } : {}) };
 }
 
+/** Longest display name a publisher may give in `from.name` (as tokens' `name`). */
+export const NAME_MAX_CHARS = 100;
+
+/**
+ * Body of `POST /v1/rooms/:room/messages` (service tokens): the message's
+ * `content`, an optional `cid` (retries with the same one are answered with the
+ * original result, as on sockets) and an optional `from` (the author shown;
+ * default: the service token's own `sub` and `name`).
+ * @example publishBodySchema({ maxContentChars: 10000 }).parse({ content: "deploy finished", cid: "d-42" })
+ */
+export function publishBodySchema(limits: Pick<SchemaLimits, "maxContentChars">) {
+  return z.strictObject({
+    content: utf16Length(1, limits.maxContentChars),
+    cid: utf16Length(1, CID_MAX_CHARS).optional(),
+    from: z.strictObject({ id: userId, name: utf16Length(1, NAME_MAX_CHARS) }).optional(),
+  });
+}
+
+/** A parsed publish body. */
+export type PublishBody = z.infer<ReturnType<typeof publishBodySchema>>;
+
 const pageQuery = {
   before: querySeq.optional(),
   after: querySeq.optional(),

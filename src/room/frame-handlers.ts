@@ -8,18 +8,12 @@ import { errorFrame } from "../hibernation/error-frame";
 import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
-import type {
-  AckFrame,
-  ErrorFrame,
-  HistoryFrame,
-  RoomJoinedFrame,
-  RoomMessageFrame,
-  TypingFrame,
-} from "../protocol/frames";
+import type { ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
 import { type ClientFrame, privateRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import { moderationHandlers } from "./moderation/handlers";
 import type { RoomDO } from "./room-do";
+import { postMessage } from "./room-message";
 
 /** What the room does with one frame type (`auth` is answered by HibernatingObject). */
 export type Handler<T extends keyof RoomHandlers> = RoomHandlers[T];
@@ -33,42 +27,14 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
     refuse(ws, ErrorCode.InvalidMessage, "room does not match this connection's room", frame.cid);
     return;
   }
-  if (!room.abuse.admitsContent(att, frame.content, att.room)) {
-    refuse(ws, ErrorCode.InvalidMessage, "content policy", frame.cid);
-    return;
-  }
-  // A retry of a message that is still kept gets its original ack, and is
-  // neither stored nor broadcast again.
-  const retried = frame.cid !== undefined ? room.store.findByCid(att.user.id, frame.cid) : undefined;
-  if (!retried) {
-    // Mute and slow mode, answered from memory (see RoomModeration).
-    const refusal = room.moderation.messageRefusal(att, now, frame.cid);
-    if (refusal) {
-      sendFrame(ws, refusal);
-      return;
-    }
-  }
-  const stored =
-    retried ??
-    room.append({ userId: att.user.id, cid: frame.cid }, now, (seq, timestamp) => ({
-      type: "room_message",
-      id: crypto.randomUUID(),
-      seq,
-      timestamp,
-      room: att.room,
-      from: att.user,
-      content: frame.content,
-      ...cidField(frame.cid),
-    }));
-  if (!retried) room.moderation.slowMode.sent(att.user.id, stored.timestamp);
-  sendFrame(ws, {
-    type: "ack",
-    ...cidField(frame.cid),
-    id: stored.id,
-    seq: stored.seq,
-    timestamp: stored.timestamp,
-  } satisfies AckFrame);
-  if (!retried) broadcast(room.sockets(), stored as RoomMessageFrame);
+  const outcome = postMessage(
+    room,
+    { kind: "socket", att },
+    { room: att.room, content: frame.content, cid: frame.cid },
+    now,
+    ws,
+  );
+  if (outcome.kind === "refused") sendFrame(ws, outcome.error);
 };
 
 const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {
@@ -134,7 +100,3 @@ export const roomHandlers: RoomHandlers = {
 };
 
 type RoomHandlers = FrameHandlers<RoomDO, ConnectionAttachment, ClientFrame>;
-
-function cidField(cid: string | undefined): { cid?: string } {
-  return cid !== undefined ? { cid } : {};
-}

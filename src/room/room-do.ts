@@ -33,6 +33,7 @@ import { roomHandlers } from "./frame-handlers";
 import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
 import { RoomModeration } from "./moderation/room-moderation";
 import { PresenceTag, RoomPresence } from "./room-presence";
+import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
 
 /** The Durable Object behind one room. */
 export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame> {
@@ -40,6 +41,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   readonly presence: RoomPresence;
   readonly files: RoomFiles;
   readonly moderation: RoomModeration;
+  /** Messages per service per minute over the HTTP publish API (`SERVICE_RATE_PER_MINUTE`). */
+  readonly serviceLimiter: RateLimiter;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema, "room");
@@ -52,6 +55,11 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
     this.light = { type: "typing_indicator", limiter: typing };
+    this.serviceLimiter = new RateLimiter(
+      ctx.storage.sql,
+      this.config.serviceRatePerMinute,
+      "service_buckets",
+    );
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -133,6 +141,11 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     return stored;
   }
 
+  /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
+  publish(req: PublishRequest): PublishOutcome {
+    return publishForService(this, req, Date.now());
+  }
+
   /** RPC from the worker before an upload streams: `cid` retry, quota, upload rate. */
   admitUpload(req: UploadAdmission): Admission {
     return admitUpload(this, req, Date.now());
@@ -172,6 +185,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.presence.expireGrace(now);
     this.presence.flush(now);
     this.files.prune(now);
+    this.serviceLimiter.prune(now);
     return this.presence.nextGraceDue();
   }
 

@@ -1,0 +1,118 @@
+/**
+ * The room's one message path, whichever road a message comes by: a socket's
+ * `room_message` frame or a service's `POST /v1/rooms/:room/messages`. Both are
+ * checked (content policy, a `cid` retry, mute and slow mode for users), stored
+ * under the next seq, acked and broadcast here, so a published message is
+ * stored, de-duplicated and delivered exactly as a typed one is.
+ */
+import { errorFrame } from "../hibernation/error-frame";
+import { broadcast, sendFrame } from "../hibernation/sockets";
+import { ErrorCode } from "../protocol/codes";
+import type { AckFrame, ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { ConnectionAttachment } from "./attachment";
+import type { RoomDO } from "./room-do";
+
+/** Who posts: a room connection, or a backend with a service token. */
+export type MessageAuthor =
+  | { kind: "socket"; att: ConnectionAttachment }
+  /** `service` is the token's identity (the key of its retries); `from` is the author shown. */
+  | { kind: "service"; service: UserRef; from: UserRef };
+
+/** What was asked: the frame's or the body's content and `cid`. */
+export interface MessageRequest {
+  room: string;
+  content: string;
+  cid?: string | undefined;
+}
+
+/** What came of it. */
+export type MessageOutcome =
+  | { kind: "stored"; message: AckFields }
+  /** The `cid` names a message that is still kept: its original result, nothing stored or sent. */
+  | { kind: "retry"; message: AckFields }
+  | { kind: "refused"; error: ErrorFrame };
+
+/** What an ack (and the HTTP answer) carries of a stored entry. */
+export interface AckFields {
+  id: string;
+  seq: number;
+  timestamp: number;
+}
+
+/** The id retries are keyed by: the token's `sub`. */
+function senderId(author: MessageAuthor): string {
+  return author.kind === "socket" ? author.att.user.id : author.service.id;
+}
+
+/**
+ * Refusals that need no storage write (the content policy, mute, slow mode),
+ * or the kept message a retried `cid` names, or undefined when it may be stored.
+ */
+export function admitMessage(
+  room: RoomDO,
+  author: MessageAuthor,
+  req: MessageRequest,
+  now: number,
+): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
+  const subject = author.kind === "socket" ? author.att : { user: author.service };
+  if (!room.abuse.admitsContent(subject, req.content, req.room)) {
+    return {
+      kind: "refused",
+      error: errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: req.cid }),
+    };
+  }
+  // A retry of a message that is still kept gets its original ack, and is
+  // neither stored nor broadcast again.
+  const kept = req.cid !== undefined ? room.store.findByCid(senderId(author), req.cid) : undefined;
+  if (kept) return { kind: "retry", message: kept };
+  // Mute and slow mode, answered from memory (see RoomModeration). A service
+  // is a trusted backend, above both, like an admin.
+  const refusal =
+    author.kind === "socket" ? room.moderation.messageRefusal(author.att, now, req.cid) : undefined;
+  return refusal ? { kind: "refused", error: refusal } : undefined;
+}
+
+/**
+ * Checks, stores and delivers one message: `ackTo` (the sending socket) gets its
+ * ack before its own copy of the broadcast. Synchronous from check to broadcast,
+ * so no other event runs in between and seqs go out in order.
+ */
+export function postMessage(
+  room: RoomDO,
+  author: MessageAuthor,
+  req: MessageRequest,
+  now: number,
+  ackTo?: WebSocket,
+): MessageOutcome {
+  const admitted = admitMessage(room, author, req, now);
+  if (admitted?.kind === "refused") return admitted;
+  if (admitted?.kind === "retry") {
+    if (ackTo) ack(ackTo, admitted.message, req.cid);
+    return admitted;
+  }
+  const from = author.kind === "socket" ? author.att.user : author.from;
+  const stored = room.append({ userId: senderId(author), cid: req.cid }, now, (seq, timestamp) => ({
+    type: "room_message",
+    id: crypto.randomUUID(),
+    seq,
+    timestamp,
+    room: req.room,
+    from,
+    content: req.content,
+    ...(req.cid !== undefined ? { cid: req.cid } : {}),
+  }));
+  if (author.kind === "socket") room.moderation.slowMode.sent(author.att.user.id, stored.timestamp);
+  if (ackTo) ack(ackTo, stored, req.cid);
+  broadcast(room.sockets(), stored satisfies RoomMessageFrame);
+  return { kind: "stored", message: stored };
+}
+
+function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
+  sendFrame(ws, {
+    type: "ack",
+    ...(cid !== undefined ? { cid } : {}),
+    id: message.id,
+    seq: message.seq,
+    timestamp: message.timestamp,
+  } satisfies AckFrame);
+}

@@ -1,0 +1,53 @@
+/**
+ * The room's side of `POST /v1/rooms/:room/messages`: a backend with a service
+ * token posts a message through the room's one message path
+ * ({@link postMessage}), under its own per-service rate limit
+ * (`SERVICE_RATE_PER_MINUTE`, a bucket table of its own beside users' frames).
+ * The worker has already checked the token, its role and the body.
+ */
+import type { ErrorFrame, UserRef } from "../protocol/frames";
+import type { RoomDO } from "./room-do";
+import { type AckFields, postMessage } from "./room-message";
+
+/** What the worker asks the room (RPC). */
+export interface PublishRequest {
+  room: string;
+  /** The service token's identity: the key of retries and of the rate limit. */
+  service: UserRef;
+  /** The author shown; default: the service itself. */
+  from?: UserRef | undefined;
+  content: string;
+  cid?: string | undefined;
+}
+
+/** The room's answer. */
+export type PublishOutcome =
+  | { kind: "stored" | "retry"; message: AckFields }
+  | { kind: "refused"; error: ErrorFrame };
+
+/**
+ * Publishes one message for a service: rate limited (every call takes a token,
+ * retries included, as every frame does on a socket), then posted.
+ */
+export function publishForService(room: RoomDO, req: PublishRequest, now: number): PublishOutcome {
+  const verdict = room.serviceLimiter.take(req.service.id, now);
+  if (!verdict.ok) {
+    return {
+      kind: "refused",
+      error: {
+        type: "error",
+        code: "rate_limited",
+        message: "too many messages from this service; slow down",
+        retryAfterMs: verdict.retryAfterMs,
+        ...(req.cid !== undefined ? { ref: req.cid } : {}),
+      } satisfies ErrorFrame,
+    };
+  }
+  const outcome = postMessage(
+    room,
+    { kind: "service", service: req.service, from: req.from ?? req.service },
+    { room: req.room, content: req.content, cid: req.cid },
+    now,
+  );
+  return outcome;
+}
