@@ -1,5 +1,23 @@
+import { createServer } from "node:net";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { WORKERD_WEBHOOK_SECRET } from "./test/e2e/webhook-receiver-setup";
+
+/** A free local port (for the webhook receiver the workerd-webhooks project posts to). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+// Chosen here because the project's bindings need the URL; its globalSetup listens on it.
+const webhookPort = Number(process.env.ROOMCAST_TEST_WEBHOOK_PORT ?? (await freePort()));
+process.env.ROOMCAST_TEST_WEBHOOK_PORT = String(webhookPort);
 
 /** The scrape token the workerd tests configure (METRICS_TOKEN). */
 const WORKERD_METRICS_TOKEN = "workerd-test-metrics-token";
@@ -24,7 +42,13 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           // Generous for a loaded 2-core machine; a hang still fails, just later.
           testTimeout: 20_000,
-          exclude: ["test/e2e/**", "test/browser/**", "test/limits/**", "test/wakeups/**"],
+          exclude: [
+            "test/e2e/**",
+            "test/browser/**",
+            "test/limits/**",
+            "test/wakeups/**",
+            "test/webhooks/**",
+          ],
         },
       },
       {
@@ -52,6 +76,27 @@ export default defineConfig({
           }),
         ],
         test: { name: "wakeups", include: ["test/wakeups/**/*.test.ts"] },
+      },
+      {
+        // Room event webhooks inside workerd (eviction, alarms), posting to a Node
+        // receiver that verifies them with the standardwebhooks library.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                EVENT_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/switch`,
+                EVENT_WEBHOOK_SECRET: WORKERD_WEBHOOK_SECRET,
+                EVENT_WEBHOOK_RETRY_MS: "200",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workerd-webhooks",
+          include: ["test/webhooks/**/*.test.ts"],
+          globalSetup: ["test/e2e/webhook-receiver-setup.ts"],
+        },
       },
       {
         test: {

@@ -4,6 +4,8 @@
  * configuration error (HTTP 503), never a silent default.
  */
 
+import { parseWebhookSecret } from "./webhooks/secret";
+
 /** Limits and policies, parsed from vars. */
 export interface Config {
   devAuth: boolean;
@@ -62,6 +64,20 @@ export interface Config {
   guardShards: number;
   /** Rooms, inboxes and the worker report their counters at most this often (ms). */
   statsFlushMs: number;
+  /** Room event webhooks (`EVENT_WEBHOOK_URL`); undefined when off. */
+  eventWebhook: EventWebhookConfig | undefined;
+}
+
+/** Where and how room events are delivered (docs/webhooks.md). */
+export interface EventWebhookConfig {
+  url: string;
+  /** `whsec_<base64>` (checked when the config is read). */
+  secret: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** Pending events a room keeps before dropping the oldest. */
+  queueLimit: number;
 }
 
 /** What the room does with content that matches the content policy's patterns. */
@@ -113,6 +129,45 @@ function list(raw: unknown): string[] {
 }
 
 const DEFAULT_BLOCKED_USER_AGENTS = "bot,crawler,spider,scanner";
+
+/** An absolute http(s) URL, or a ConfigError naming `key`. */
+function httpUrl(vars: VarSource, key: string): string {
+  const raw = String(vars[key]);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${key} must be an absolute http(s) URL`);
+  }
+  return raw;
+}
+
+/** A `whsec_` secret, or a ConfigError naming `key` (never quoting the secret). */
+function webhookSecret(vars: VarSource, key: string, needed: string): string {
+  const raw = vars[key];
+  if (raw === undefined || raw === "") throw new ConfigError(`${key} is required when ${needed} is set`);
+  try {
+    parseWebhookSecret(String(raw));
+  } catch (err) {
+    throw new ConfigError(`${key}: ${err instanceof Error ? err.message : "malformed"}`);
+  }
+  return String(raw);
+}
+
+function eventWebhook(vars: VarSource): EventWebhookConfig | undefined {
+  if (vars.EVENT_WEBHOOK_URL === undefined || vars.EVENT_WEBHOOK_URL === "") return undefined;
+  return {
+    url: httpUrl(vars, "EVENT_WEBHOOK_URL"),
+    secret: webhookSecret(vars, "EVENT_WEBHOOK_SECRET", "EVENT_WEBHOOK_URL"),
+    timeoutMs: positiveInt(vars, "EVENT_WEBHOOK_TIMEOUT_MS", 5000),
+    maxAttempts: positiveInt(vars, "EVENT_WEBHOOK_MAX_ATTEMPTS", 8),
+    retryBaseMs: positiveInt(vars, "EVENT_WEBHOOK_RETRY_MS", 1000),
+    queueLimit: positiveInt(vars, "EVENT_WEBHOOK_QUEUE_LIMIT", 1000),
+  };
+}
 
 const cache = new WeakMap<object, Config>();
 
@@ -167,6 +222,7 @@ export function readConfig(env: object): Config {
     contentPolicy: contentPolicy(vars),
     guardShards: positiveInt(vars, "GUARD_SHARDS", 16),
     statsFlushMs: nonNegativeInt(vars, "STATS_FLUSH_MS", 10_000),
+    eventWebhook: eventWebhook(vars),
   };
   cache.set(env, config);
   return config;

@@ -1,7 +1,8 @@
 // POST /v1/rooms/:room/messages through the worker's real fetch handler in
 // workerd: service tokens publish on the room's own message path (stored,
 // broadcast, de-duplicated by cid); everyone else gets a JSON refusal.
-import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PublishResult, RoomMessageFrame } from "../src/protocol/frames";
 import { refusal } from "./helpers/refusal";
@@ -61,6 +62,20 @@ describe("POST /v1/rooms/:room/messages", { timeout: 20_000 }, () => {
       [1, "deploy finished"],
       [2, "thanks"],
     ]);
+  });
+
+  it("leaves the message path untouched with webhooks off: no outbox table, no alarm", async () => {
+    const room = freshRoom();
+    expect((await publish(room, { content: "quiet" }, await serviceToken())).status).toBe(201);
+    const state = await runInDurableObject(env.ROOM.getByName(room), async (_room, ctx) => ({
+      tables: ctx.storage.sql
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'webhook%'",
+        )
+        .toArray(),
+      alarm: await ctx.storage.getAlarm(),
+    }));
+    expect(state).toEqual({ tables: [], alarm: null });
   });
 
   it("shows the message from `from` when given", async () => {

@@ -32,6 +32,7 @@ import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
 import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
 import { RoomModeration } from "./moderation/room-moderation";
+import { RoomEvents } from "./room-events";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
 
@@ -43,6 +44,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   readonly moderation: RoomModeration;
   /** Messages per service per minute over the HTTP publish API (`SERVICE_RATE_PER_MINUTE`). */
   readonly serviceLimiter: RateLimiter;
+  /** Room event webhooks; undefined (and no table, no query) when `EVENT_WEBHOOK_URL` is empty. */
+  readonly events: RoomEvents | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema, "room");
@@ -50,7 +53,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     // that heartbeats never wake a hibernated room.
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
     this.store = new MessageLog(ctx.storage, { limit: this.config.historyLimit });
-    this.presence = new RoomPresence(ctx, this.config);
+    this.presence = new RoomPresence(ctx, this.config, (frame) => this.events?.presence(frame));
     this.files = new RoomFiles(ctx, env, this.config);
     this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
@@ -60,6 +63,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
       this.config.serviceRatePerMinute,
       "service_buckets",
     );
+    const webhook = this.config.eventWebhook;
+    this.events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -134,8 +139,25 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     build: (seq: number, timestamp: number) => T,
     extra?: (seq: number) => void,
   ): T {
+    const events = this.events;
+    let built: T | undefined;
+    const withEvent = events
+      ? (seq: number) => {
+          extra?.(seq);
+          // In the append's transaction: the event is stored iff the message is.
+          if (built) events.messageCreated(built, now);
+        }
+      : extra;
     // The log stores whatever `build` returns: the entry is the T it built.
-    const stored = this.store.append(entry, now, build, extra) as T;
+    const stored = this.store.append(
+      entry,
+      now,
+      (seq, timestamp) => {
+        built = build(seq, timestamp);
+        return built;
+      },
+      withEvent,
+    ) as T;
     this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
     this.counters.message(stored.type === "file_share" ? "file" : "room");
     return stored;
@@ -187,6 +209,12 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.files.prune(now);
     this.serviceLimiter.prune(now);
     return this.presence.nextGraceDue();
+  }
+
+  /** The sweep (base class), then the webhook retries that are due, awaited (see RoomEvents). */
+  override async alarm(): Promise<void> {
+    await super.alarm();
+    await this.events?.retry();
   }
 
   /** A refreshed token must still cover this room. */

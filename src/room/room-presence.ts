@@ -32,9 +32,11 @@ export class RoomPresence {
   readonly #index: PresenceIndex;
   readonly #grace: PresenceGrace;
 
+  /** `onAnnounce` hears every `user_joined` / `user_left` as announced (room event webhooks). */
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly config: Pick<Config, "presenceBatchAbove" | "presenceBatchMs" | "presenceGraceMs">,
+    private readonly onAnnounce?: (frame: PresenceFrame) => void,
   ) {
     this.#pending = new PendingPresence(ctx.storage.sql);
     this.#index = new PresenceIndex(() => ctx.getWebSockets());
@@ -127,6 +129,7 @@ export class RoomPresence {
 
   #announce(type: PresenceFrame["type"], room: string, user: UserRef, now: number, except?: WebSocket): void {
     const frame = { type, room, user, timestamp: now } satisfies PresenceFrame;
+    this.onAnnounce?.(frame);
     if (this.#index.connections <= this.config.presenceBatchAbove) {
       broadcast(this.ctx.getWebSockets(), frame, except);
       return;

@@ -81,6 +81,7 @@ export const moderationHandlers: {
       by: att.user,
       timestamp: now,
     } satisfies MessageDeletedFrame;
+    room.events?.messageDeleted(deleted);
     broadcast(room.sockets(), deleted, ws);
     sendFrame(ws, withCid(deleted, frame.cid));
     // An author removing their own words is not a moderation action; a moderator
