@@ -1,11 +1,11 @@
 // The Roomcast demo: sign in, join a room, chat. Plain ES modules on top of
 // the bundled SDK (public/vendor/, built from src/client by `npm run build:client`).
-import { newCid, RoomcastClient } from "../vendor/roomcast-client.js";
-import { wireAttachments } from "./attachments.js";
+import { RoomcastClient } from "../vendor/roomcast-client.js";
 import { renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
+import { isTokenRefusal, refusalText, resetConnection, showConnection } from "./connection-ui.js";
 import { DirectMessages } from "./direct-messages.js";
 import { byId } from "./dom.js";
-import { MessageList, sendTracked } from "./message-list.js";
+import { MessageList } from "./message-list.js";
 import {
   describeModeration,
   hideRemoved,
@@ -15,6 +15,7 @@ import {
 } from "./moderation-ui.js";
 import { renderPresence, typingText } from "./people.js";
 import { DEFAULT_ROOM, rememberRoom, roomFromUrl, roomNameProblem, setRoomInUrl } from "./rooms.js";
+import { sendTracked, trackRestored } from "./sending.js";
 import {
   clearSession,
   DevAuthUnavailable,
@@ -23,9 +24,11 @@ import {
   nameFromToken,
   saveSession,
   tokenProvider,
+  userIdFromToken,
 } from "./session.js";
 import { StatusView } from "./status.js";
 import { describeError, Toasts } from "./toasts.js";
+import { wireUploads } from "./uploads.js";
 
 const toasts = new Toasts(byId("toasts"));
 const messages = new MessageList({
@@ -62,6 +65,10 @@ byId("signin-form").addEventListener("submit", async (event) => {
   error.textContent = "";
   try {
     if (pasted) {
+      if (!userIdFromToken(pasted)) {
+        error.textContent = "That does not look like a token (a JWT has three parts separated by dots).";
+        return;
+      }
       session = { token: pasted, name: nameFromToken(pasted), dev: false };
     } else if (name) {
       const role = byId("signin-moderator").checked ? "moderator" : undefined;
@@ -83,14 +90,18 @@ byId("signin-form").addEventListener("submit", async (event) => {
   showChat();
 });
 
-byId("signout").addEventListener("click", () => {
+byId("signout").addEventListener("click", () => signOut());
+
+/** Back to the sign-in screen (with `why`, when the server refused the token). */
+function signOut(why = "") {
   client?.close();
   client = undefined;
   dms.stop();
   clearSession();
   session = undefined;
   showSignin();
-});
+  byId("signin-error").textContent = why;
+}
 
 function showSignin() {
   byId("chat").hidden = true;
@@ -115,8 +126,17 @@ function showChat() {
 /** Leaves the current room (if any) and joins `room`. */
 function joinRoom(room) {
   if (!session) return;
-  client?.close();
+  const left = client;
+  if (left && left.room !== room && left.outbox.length > 0) {
+    const n = left.outbox.length;
+    toasts.show(
+      `${n === 1 ? "1 message" : `${n} messages`} to #${left.room} could not be sent yet: saved, and sent when you go back there.`,
+      "info",
+    );
+  }
+  left?.close();
   dms.close();
+  byId("join-error").textContent = "";
   const recent = rememberRoom(room);
   renderRooms(byId("recent-rooms"), recent, room, navigate);
   byId("room-name").textContent = room;
@@ -128,8 +148,20 @@ function joinRoom(room) {
   slowMode.stop();
   byId("slow-mode-control").hidden = true;
 
-  const c = new RoomcastClient({ url: location.origin, room, token: tokenProvider(session) });
+  resetConnection();
+  const me = { id: userIdFromToken(session.token) ?? "", name: session.name };
+  messages.me = me;
+  const c = new RoomcastClient({
+    url: location.origin,
+    room,
+    token: tokenProvider(session),
+    // Unsent messages survive a room switch and a reload (sent again with their cid: exactly once).
+    ...(me.id ? { persistOutbox: { storage: localStorage, user: me.id } } : {}),
+    // A restarted server is found within a few seconds (the SDK's default cap is 30 s).
+    reconnect: { maxDelayMs: 4000 },
+  });
   client = c;
+  trackRestored(c, messages, toasts, (content) => sendMessage(content));
   messages.canDelete = (author) => c.canModerate || author === c.user?.id;
   messages.onDelete = (seq) => c.deleteMessage(seq).catch((err) => toasts.show(describeError(err)));
   const showPeople = () =>
@@ -144,12 +176,15 @@ function joinRoom(room) {
   let firstWelcome = true;
   let inWelcome = false;
   c.on("state", (s) => {
+    if (c !== client) return;
     status.show(s);
+    showConnection(s);
     if (s.status !== "closed") return;
     if (s.reason.kind === "kicked" || s.reason.error === "banned") showRemoved(s.reason);
-    else if (s.reason.kind === "refused" || s.reason.kind === "token-expired") {
-      toasts.show(`${s.reason.reason}. Sign out and sign in again.`);
-    }
+    else if (isTokenRefusal(s.reason) && !session?.dev) signOut(`${refusalText(s.reason)} Sign in again.`);
+    else if (s.reason.kind === "refused") toasts.show(refusalText(s.reason) ?? s.reason.reason);
+    else if (s.reason.kind === "token-expired")
+      toasts.show("Your session has expired. Sign out and sign in again.");
   });
   c.on("welcome", (w) => {
     messages.me = w.user;
@@ -233,44 +268,14 @@ function sendMessage(content) {
   );
 }
 
-/** Uploads each file with a progress bar; refusals (too large, wrong type) say why. */
-function sendFiles(files) {
-  const c = client;
-  if (!c) return;
-  for (const file of files) {
-    const cid = newCid();
-    messages.addPendingFile(cid, file.name || "file", file.size, Date.now());
-    // A file the browser could not type (no extension) goes as bytes; the server decides.
-    c.sendFile(file, {
-      cid,
-      type: file.type || "application/octet-stream",
-      onProgress: (p) => messages.progress(cid, p.loaded, p.total),
-    }).then(
-      (share) => messages.fileStored(cid, share, c.fileUrl(share.file)),
-      (err) => {
-        if (c !== client) return;
-        messages.failed(cid, describeError(err), () => sendFiles([file]));
-        toasts.show(describeError(err));
-      },
-    );
-  }
-}
-
-wireAttachments({
-  button: byId("attach"),
-  input: byId("file-input"),
-  dropZone: byId("conversation"),
-  textarea: byId("composer-input"),
-  onFiles: sendFiles,
-});
+wireUploads(() => client, messages, toasts);
 
 wireComposer({
   form: byId("composer"),
   input: byId("composer-input"),
-  onSend: (content) => {
-    sendMessage(content);
-    client?.stopTyping();
-  },
+  counter: byId("composer-count"),
+  // The SDK ends the typing indicator with the message itself.
+  onSend: (content) => sendMessage(content),
   onTyping: () => client?.typing(),
 });
 wireSidebar(byId("sidebar-toggle"), byId("sidebar"));

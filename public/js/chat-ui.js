@@ -2,20 +2,43 @@
 // sidebar drawer on narrow screens.
 import { el } from "./dom.js";
 
+/** The server's MAX_CONTENT_CHARS (its default): longer messages are refused, so they are not sent. */
+export const MAX_CONTENT_CHARS = 10_000;
+
 /**
  * The message box: Enter sends, Shift+Enter adds a line, it grows with its text.
- * @param {{ form: HTMLFormElement, input: HTMLTextAreaElement, onSend: (text: string) => void, onTyping: () => void }} parts
+ * Its length is counted in UTF-16 units, as the server counts (`String.length`;
+ * an emoji is 2): near the limit a counter shows, and past it sending is blocked
+ * and the text stays in the box.
+ * @param {{ form: HTMLFormElement, input: HTMLTextAreaElement, counter: HTMLElement, onSend: (text: string) => void, onTyping: () => void }} parts
  */
-export function wireComposer({ form, input, onSend, onTyping }) {
+export function wireComposer({ form, input, counter, onSend, onTyping }) {
   const grow = () => {
     input.style.height = "auto";
     input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
   };
+  const count = () => {
+    const length = input.value.length;
+    const over = length > MAX_CONTENT_CHARS;
+    counter.hidden = length < MAX_CONTENT_CHARS * 0.9;
+    counter.textContent = over
+      ? `${length.toLocaleString()} / ${MAX_CONTENT_CHARS.toLocaleString()} — too long to send`
+      : `${length.toLocaleString()} / ${MAX_CONTENT_CHARS.toLocaleString()}`;
+    counter.classList.toggle("over", over);
+    input.setAttribute("aria-invalid", String(over));
+    return over;
+  };
   const submit = () => {
     const content = input.value;
     if (content.trim().length === 0) return;
+    if (count()) {
+      counter.hidden = false;
+      input.focus();
+      return;
+    }
     onSend(content);
     input.value = "";
+    count();
     grow();
     input.focus();
   };
@@ -32,6 +55,7 @@ export function wireComposer({ form, input, onSend, onTyping }) {
   });
   input.addEventListener("input", () => {
     grow();
+    count();
     if (input.value.length > 0) onTyping();
   });
 }

@@ -4,8 +4,9 @@
 import { InboxClient } from "../vendor/roomcast-client.js";
 import { wireComposer } from "./chat-ui.js";
 import { byId, el } from "./dom.js";
-import { MessageList, sendTracked } from "./message-list.js";
+import { MessageList } from "./message-list.js";
 import { personLabel } from "./people.js";
+import { sendTracked } from "./sending.js";
 import { tokenProvider } from "./session.js";
 import { describeError } from "./toasts.js";
 
@@ -31,6 +32,7 @@ export class DirectMessages {
     wireComposer({
       form: byId("dm-composer"),
       input: byId("dm-input"),
+      counter: byId("dm-count"),
       onSend: (content) => this.#send(content),
       onTyping: () => {},
     });

@@ -1,10 +1,9 @@
 // The message list: delivered messages and shared files in seq order, then this
 // tab's own messages and uploads still waiting for their ack (pending). Text is
 // rendered as text only; files through file-view.js.
-import { newCid } from "../vendor/roomcast-client.js";
+import { refreshDaySeparators } from "./day-separators.js";
 import { avatar, el } from "./dom.js";
 import { fileView, uploadView } from "./file-view.js";
-import { describeError } from "./toasts.js";
 
 const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
@@ -60,6 +59,7 @@ export class MessageList {
     const firstPending = this.list.querySelector(".msg.pending");
     if (!pending || (firstPending && firstPending !== li)) this.list.insertBefore(li, firstPending);
     this.#regroupAround(li);
+    refreshDaySeparators(this.list);
     this.empty.hidden = true;
     if (m.deleted) this.markDeleted(m.seq);
     if (live && !m.deleted && m.from.id !== this.me?.id) {
@@ -87,6 +87,7 @@ export class MessageList {
     this.#setState(li, state);
     this.list.append(li);
     this.#regroupAround(li);
+    refreshDaySeparators(this.list);
     this.empty.hidden = true;
     this.scrollToEnd();
   }
@@ -166,9 +167,27 @@ export class MessageList {
       li.classList.remove("seen");
       this.#setState(li, "Delivered");
     }
-    if (!last) return;
-    last.classList.add("seen");
-    this.#setState(last, "Seen");
+    if (last) {
+      last.classList.add("seen");
+      this.#setState(last, "Seen");
+    }
+    this.#tidyStates();
+  }
+
+  /**
+   * "Delivered" only under my last delivered message (and "Seen" where it is):
+   * one confirmation says everything before it arrived too.
+   */
+  #tidyStates() {
+    const delivered = [...this.list.querySelectorAll(".msg.own[data-seq]:not(.pending):not(.failed)")];
+    const last = delivered.at(-1);
+    for (const li of delivered) {
+      if (li === last || li.classList.contains("seen")) continue;
+      li.querySelector(".state")?.remove();
+    }
+    if (last instanceof HTMLElement && !last.querySelector(".state") && !last.classList.contains("deleted")) {
+      this.#setState(last, last.classList.contains("seen") ? "Seen" : "Delivered");
+    }
   }
 
   /**
@@ -188,6 +207,7 @@ export class MessageList {
       if (m.deleted) this.markDeleted(m.seq);
     }
     if (first) this.#regroupAround(first);
+    refreshDaySeparators(this.list);
     this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
     this.settle();
   }
@@ -230,7 +250,10 @@ export class MessageList {
     li.classList.remove("pending", "failed");
     li.dataset.seq = String(seq);
     li.dataset.ts = String(timestamp);
-    if (li.classList.contains("own")) this.#setState(li, "Delivered");
+    if (li.classList.contains("own")) {
+      this.#setState(li, "Delivered");
+      this.#tidyStates();
+    }
     this.#deleteButton(li);
   }
 
@@ -288,26 +311,4 @@ export class MessageList {
   #announce(text) {
     this.announcer.textContent = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   }
-}
-
-/**
- * Sends `content` through `send` with the list's feedback: pending at once,
- * then delivered (ack) or failed with a Retry button.
- * @param {MessageList} list
- * @param {string} content
- * @param {(cid: string) => Promise<{ seq: number, timestamp: number }>} send
- * @param {(err: any) => void} onError  called unless `stale()` says the view moved on
- * @param {() => boolean} [stale]
- */
-export function sendTracked(list, content, send, onError, stale = () => false) {
-  const cid = newCid();
-  list.addPending(cid, content, Date.now());
-  send(cid).then(
-    (ack) => list.acked(cid, ack.seq, ack.timestamp),
-    (err) => {
-      if (stale()) return;
-      list.failed(cid, describeError(err), () => sendTracked(list, content, send, onError, stale));
-      onError(err);
-    },
-  );
 }

@@ -30,9 +30,15 @@ export function recentRooms() {
   }
 }
 
-/** Moves `room` to the front of the recent list. */
+/**
+ * Adds `room` to the front of the recent list when it is new. A room already
+ * listed keeps its place, so the list does not reorder under the cursor when
+ * one of its links is clicked.
+ */
 export function rememberRoom(room) {
-  const list = [room, ...recentRooms().filter((r) => r !== room)].slice(0, RECENT_MAX);
+  const known = recentRooms();
+  if (known.includes(room)) return known;
+  const list = [room, ...known].slice(0, RECENT_MAX);
   localStorage.setItem(RECENT_KEY, JSON.stringify(list));
   return list;
 }

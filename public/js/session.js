@@ -48,19 +48,39 @@ export async function fetchDevToken(name, role) {
 }
 
 /**
- * The display name inside a token, for showing who is signed in (not verified
- * here: the server verifies every connection).
+ * The claims inside a token, unverified (the server verifies every connection),
+ * or undefined when it is not a JWT at all.
+ * @param {string} token
+ */
+function claimsOf(token) {
+  try {
+    const parts = token.split(".");
+    if (parts.length !== 3) return undefined;
+    const json = atob((parts[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"));
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
+    return claims && typeof claims === "object" ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The display name inside a token, for showing who is signed in.
  * @param {string} token
  */
 export function nameFromToken(token) {
-  try {
-    const payload = token.split(".")[1] ?? "";
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
-    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
-    return String(claims.name ?? claims.sub ?? "you");
-  } catch {
-    return "you";
-  }
+  const claims = claimsOf(token);
+  return String(claims?.name ?? claims?.sub ?? "you");
+}
+
+/**
+ * The user id (`sub`) inside a token, or undefined when the text is not a JWT
+ * with one: what keys this user's stored outbox.
+ * @param {string} token
+ */
+export function userIdFromToken(token) {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === "string" && sub.length > 0 ? sub : undefined;
 }
 
 /**

@@ -18,7 +18,7 @@ import { type CloseInfo, removalInfo } from "./close-policy";
 import type { Emitter } from "./emitter";
 import type { RoomcastError } from "./errors";
 import type { ClientEvents } from "./events";
-import type { FrameWriter, MessageStream } from "./message-stream";
+import type { FrameWriter } from "./message-stream";
 import type { ResolvedOptions } from "./options";
 import type { OutboxStore } from "./outbox-store";
 import { Presence } from "./presence";
@@ -91,16 +91,6 @@ export class RoomSession extends StreamSession<ClientEvents, HistoryEntry, Histo
     this.stream.fail(err);
     this.presence.clear();
     this.events.emit("presence", []);
-  }
-
-  /** Queues a message and writes it if connected; settles with its ack or error. */
-  send(
-    cid: string,
-    content: string,
-    now: number,
-  ): ReturnType<MessageStream<HistoryEntry, HistoryFrame>["send"]> {
-    this.typingOut.sent();
-    return this.stream.send(cid, content, now);
   }
 
   /** Queues an application history request. */

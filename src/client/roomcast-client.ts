@@ -106,6 +106,8 @@ export class RoomcastClient extends LinkedClient<ClientEvents, WelcomeFrame, Ser
    * `cid` as `ref`, or `closed` when the client closes for good first.
    */
   send(content: string, options: { cid?: string } = {}): Promise<AckFrame> {
+    // The message itself ends our typing indicator for the others.
+    this.session.typingOut.sent();
     return this.queue(content, options);
   }
 

@@ -48,12 +48,18 @@ describe("the demo chat", () => {
     expect(await messageTexts(chen)).toEqual(expected);
     await expect.poll(() => peopleOf(alice)).toEqual(["Alice", "Bob", "Chen"]);
 
-    // Own messages are marked and show their delivery state; others' are not.
+    // Own messages are marked; "Delivered" shows under the last one only; others' have none.
     const aliceOwn = alice.page.locator("#messages .msg.own .bubble");
     await expect.poll(() => aliceOwn.allTextContents()).toEqual([expected[0], expected[2], expected[5]]);
     await expect
       .poll(() => alice.page.locator("#messages .msg.own .state").allTextContents())
-      .toEqual(["Delivered", "Delivered", "Delivered"]);
+      .toEqual(["Delivered"]);
+    expect(await alice.page.locator("#messages .msg.own").last().locator(".state").textContent()).toBe(
+      "Delivered",
+    );
+    expect(await alice.page.locator("#messages .msg:not(.own) .state").count()).toBe(0);
+    // The day's messages come under a date separator.
+    expect(await alice.page.locator("#messages .day-separator").allTextContents()).toEqual(["Today"]);
     // Multi-line text keeps its line break.
     expect(await bob.page.locator("#messages .bubble").nth(1).textContent()).toBe(expected[1]);
 
@@ -104,7 +110,7 @@ describe("the demo chat", () => {
     expect([...mallory.errors, ...victim.errors]).toEqual([]);
   });
 
-  it("loads older messages from history, and marks a message the room refuses", async () => {
+  it("loads older messages from history; the composer counts UTF-16 units and blocks past the limit", async () => {
     const room = `history-${Date.now().toString(36)}`;
     // Seed 60 messages with the SDK from Node: more than one welcome holds (HISTORY_ON_JOIN=50).
     const seeder = new RoomcastClient({
@@ -124,14 +130,23 @@ describe("the demo chat", () => {
     await expect.poll(() => messageTexts(reader)).toEqual(all);
     await expect.poll(() => older.isHidden()).toBe(true);
 
-    // Over MAX_CONTENT_CHARS: the room answers with an error for its cid.
-    await say(reader, "x".repeat(10_001));
-    const failed = reader.page.locator("#messages .msg.failed");
-    await failed.waitFor();
-    expect(await failed.locator(".state").textContent()).toMatch(
-      /^Not sent: The server refused that message/,
-    );
-    await expect.poll(() => reader.page.locator("#toasts").textContent()).toMatch(/refused that message/);
+    // Over MAX_CONTENT_CHARS, counted in UTF-16 units as the server counts (an emoji
+    // is 2): the composer says so, sends nothing and keeps the text.
+    const box = reader.page.getByLabel("Your message");
+    const counter = reader.page.locator("#composer-count");
+    for (const tooLong of ["x".repeat(10_001), "😀".repeat(5_001)]) {
+      await box.fill(tooLong);
+      await box.press("Enter");
+      expect(await counter.textContent()).toMatch(/^10,00[12] \/ 10,000 — too long to send$/);
+      expect(await box.inputValue()).toBe(tooLong);
+    }
+    // Exactly at the limit, it is sent.
+    await box.fill("😀".repeat(5_000));
+    expect(await counter.textContent()).toBe("10,000 / 10,000");
+    await box.press("Enter");
+    await expect.poll(() => messageTexts(reader)).toEqual([...all, "😀".repeat(5_000)]);
+    expect(await box.inputValue()).toBe("");
+    expect(await reader.page.locator("#messages .msg.failed").count()).toBe(0);
     expect(reader.errors).toEqual([]);
   });
 
@@ -151,7 +166,7 @@ describe("the demo chat", () => {
     await page.locator("#status[data-status='open']").waitFor();
     expect(await page.locator("#room-name").textContent()).toBe("first-room");
 
-    // Room names are checked like the server checks them.
+    // Room names are checked like the server checks them; the error goes with a good one.
     await page.getByLabel("Room name").fill("no spaces please");
     await page.getByRole("button", { name: "Join" }).click();
     expect(await page.locator("#join-error").textContent()).toMatch(/letters, digits/);
@@ -159,10 +174,16 @@ describe("the demo chat", () => {
     await page.getByRole("button", { name: "Join" }).click();
     await page.waitForURL(/\?room=second_room$/);
     await page.locator("#status[data-status='open']").waitFor();
-    expect(await page.locator("#recent-rooms a").allTextContents()).toEqual([
-      "# second_room",
-      "# first-room",
-    ]);
+    expect(await page.locator("#join-error").textContent()).toBe("");
+    const recent = ["# second_room", "# first-room"];
+    expect(await page.locator("#recent-rooms a").allTextContents()).toEqual(recent);
+    // Clicking a recent room does not reorder the list under the cursor.
+    await page.locator("#recent-rooms a", { hasText: "first-room" }).click();
+    await page.waitForURL(/\?room=first-room$/);
+    expect(await page.locator("#recent-rooms a").allTextContents()).toEqual(recent);
+    await page.locator("#recent-rooms a", { hasText: "second_room" }).click();
+    await page.waitForURL(/\?room=second_room$/);
+    await page.locator("#status[data-status='open']").waitFor();
 
     // The back button returns to the previous room.
     await page.goBack();
