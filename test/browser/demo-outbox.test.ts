@@ -101,6 +101,7 @@ describe("the demo within limits, losing nothing", () => {
     const pat = await signInCuttable(first, "Pat");
     await say(pat, "online in A");
     await expect.poll(() => messageTexts(pat)).toEqual(["online in A"]);
+    await expect.poll(() => pat.page.locator("#messages .msg.pending").count()).toBe(0);
 
     pat.offline(true);
     await pat.page.locator("#status[data-status='reconnecting']").waitFor({ timeout: 20_000 });
