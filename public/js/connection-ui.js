@@ -38,11 +38,13 @@ export function isTokenRefusal(reason) {
  * reconnect is under way (messages then wait in the outbox), disables it
  * before the first welcome and after the end, and greys out the people list
  * while not connected.
- * @param {{ status: string }} state
+ * @param {{ status: string, delayMs?: number }} state
  */
 export function showConnection(state) {
   const open = state.status === "open";
-  const usable = open || state.status === "reconnecting";
+  // A reconnect after a wait is an outage (type on, it waits in the outbox); one
+  // with no wait is a fresh token being tried after a refusal, not yet a chat.
+  const usable = open || (state.status === "reconnecting" && state.delayMs > 0);
   const input = byId("composer-input");
   if (usable) input.disabled = false;
   else if (state.status === "closed" || input.dataset.welcomed !== "true") input.disabled = true;

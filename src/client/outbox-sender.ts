@@ -1,8 +1,9 @@
 /**
  * Sends the outbox at the pace the room allows. At most `maxInFlight`
- * messages are on the wire without an answer, fewer than the room's
- * `RATE_LIMIT_STRIKES`, so a burst can never collect enough refusals to be
- * closed with 4008. A `rate_limited` refusal does not fail the message: it
+ * messages are on the wire without an answer (1 by default), fewer than the
+ * room's `RATE_LIMIT_STRIKES`, so a burst can never collect enough refusals to
+ * be closed with 4008; with 1, a refused message is also sent again before any
+ * later one, so the room stores them in the order they were sent. A `rate_limited` refusal does not fail the message: it
  * waits in the outbox (status `waiting`) and is sent again, with the same
  * `cid`, after the `retryAfterMs` the room named. Only refusals that waiting
  * cannot cure (too long, forbidden, a wait over `maxWaitMs`) reject the send.
@@ -15,7 +16,12 @@ import { Timer, type Timing } from "./timing";
 
 /** How sends are paced. */
 export interface PacingOptions {
-  /** Messages written without an answer yet; keep it below the room's RATE_LIMIT_STRIKES (5). Default 4. */
+  /**
+   * Messages written without an answer yet. Default 1: a message per round
+   * trip is far above any chat's pace, and keeps the order across a
+   * `rate_limited` wait (with more, a later message can take a token that
+   * refilled while an earlier one waits). Keep it below RATE_LIMIT_STRIKES (5).
+   */
   maxInFlight: number;
   /**
    * A `rate_limited` refusal asking to wait longer than this rejects the send
@@ -26,7 +32,7 @@ export interface PacingOptions {
 }
 
 /** The defaults of {@link PacingOptions}. */
-export const DEFAULT_PACING: PacingOptions = { maxInFlight: 4, maxWaitMs: 10_000 };
+export const DEFAULT_PACING: PacingOptions = { maxInFlight: 1, maxWaitMs: 10_000 };
 
 /** A message the room refused for good (or that could not be sent): what it was and why. */
 export interface UnsentMessage {

@@ -77,7 +77,7 @@ export abstract class HibernatingObject<
   readonly config: Config;
   readonly limiter: RateLimiter;
   /**
-   * Frames of `lightFrameType` take from this bucket first, and from the
+   * Frames of type `light.type` take from this bucket first, and from the
    * message budget only when it is empty (a room sets it for typing
    * indicators, so typing does not spend what the documented message limit promises).
    */
