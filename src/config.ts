@@ -66,6 +66,16 @@ export interface Config {
   statsFlushMs: number;
   /** Room event webhooks (`EVENT_WEBHOOK_URL`); undefined when off. */
   eventWebhook: EventWebhookConfig | undefined;
+  /** Alert above this many open connections. */
+  alertMaxConnections: number;
+  /** Alert above this error rate (0..1) over 5 minutes. */
+  alertMaxErrorRate: number;
+  /** Alert above this ack latency p95 (ms) over 5 minutes. */
+  alertMaxLatencyMs: number;
+  /** Where alerts are POSTed; empty = recorded only. */
+  alertWebhookUrl: string;
+  /** First retry of a failed alert webhook after this long (ms), doubling after. */
+  alertRetryMs: number;
 }
 
 /** Where and how room events are delivered (docs/webhooks.md). */
@@ -111,6 +121,24 @@ function nonNegativeInt(vars: VarSource, key: string, fallback: number): number 
     throw new ConfigError(`${key} must be a non-negative integer`);
   }
   return n;
+}
+
+/** A number in (0, 1]. */
+function share(vars: VarSource, key: string, fallback: number): number {
+  const raw = vars[key];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new ConfigError(`${key} must be a number above 0 and at most 1`);
+  return n;
+}
+
+/** An http(s) URL, or empty. */
+function webhookUrl(vars: VarSource, key: string): string {
+  const raw = String(vars[key] ?? "").trim();
+  if (raw === "") return "";
+  if (!/^https?:\/\//.test(raw) || !URL.canParse(raw)) throw new ConfigError(`${key} must be an http(s) URL`);
+  return raw;
 }
 
 function contentPolicy(vars: VarSource): ContentPolicyMode {
@@ -223,6 +251,11 @@ export function readConfig(env: object): Config {
     guardShards: positiveInt(vars, "GUARD_SHARDS", 16),
     statsFlushMs: nonNegativeInt(vars, "STATS_FLUSH_MS", 10_000),
     eventWebhook: eventWebhook(vars),
+    alertMaxConnections: positiveInt(vars, "ALERT_MAX_CONNECTIONS", 10_000),
+    alertMaxErrorRate: share(vars, "ALERT_MAX_ERROR_RATE", 0.05),
+    alertMaxLatencyMs: positiveInt(vars, "ALERT_MAX_LATENCY_MS", 1000),
+    alertWebhookUrl: webhookUrl(vars, "ALERT_WEBHOOK_URL"),
+    alertRetryMs: positiveInt(vars, "ALERT_RETRY_MS", 30_000),
   };
   cache.set(env, config);
   return config;

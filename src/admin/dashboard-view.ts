@@ -128,6 +128,26 @@ export class DashboardView {
         cell(dateTime(b.until)),
       ]),
     );
+    this.#renderAlerts(stats.alerts);
     byId("updated").textContent = `Updated ${clock(stats.now)}`;
+  }
+
+  /** The latest alert changes, newest first: what, when, and how the webhook went. */
+  #renderAlerts(alerts: AdminStats["alerts"]): void {
+    const items = alerts.recent.map((a) => {
+      const li = document.createElement("li");
+      li.className = "alert";
+      li.dataset.state = a.state;
+      const title = document.createElement("strong");
+      title.textContent = `${a.state === "firing" ? "Firing" : "Resolved"}: ${a.message}`;
+      const meta = document.createElement("span");
+      meta.className = "muted alert-meta";
+      const error = a.lastError && a.delivery !== "delivered" ? ` (${a.lastError})` : "";
+      meta.textContent = `${dateTime(a.at)} · webhook ${a.delivery}${error}`;
+      li.append(title, meta);
+      return li;
+    });
+    byId("alerts").replaceChildren(...items);
+    byId("alerts-empty").hidden = items.length > 0;
   }
 }

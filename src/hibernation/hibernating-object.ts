@@ -226,15 +226,26 @@ export abstract class HibernatingObject<
       // Already closed.
     }
     // The one write monitoring adds: the close is counted durably, after it was
-    // answered and announced, so nothing waits for the commit.
-    this.counters.settle(Date.now(), true);
+    // answered and announced, so nothing waits for the commit. The last
+    // connection's close reports at once: no event may follow it.
+    this.counters.settle(Date.now(), true, !this.#anyLive(ws));
     if (due !== undefined) await this.ensureAlarmBy(due);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const due = this.#forget(ws, ABNORMAL_CLOSURE, false);
-    this.counters.settle(Date.now(), true);
+    this.counters.settle(Date.now(), true, !this.#anyLive(ws));
     if (due !== undefined) await this.ensureAlarmBy(due);
+  }
+
+  /** Whether a connection other than `gone` is still open (stops at the first: usually the first socket). */
+  #anyLive(gone: WebSocket): boolean {
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === gone || ws.readyState !== WebSocket.OPEN) continue;
+      const att = readAttachment<A>(ws);
+      if (att && !att.left) return true;
+    }
+    return false;
   }
 
   /** The idle sweep: closes silent and expired connections, then re-arms itself. */

@@ -56,6 +56,7 @@ export interface AdminStats {
   rates: WindowRates[];
   latency: LatencySummary;
   topRooms: TopRoom[];
+  alerts: AlertsView;
   /** Per minute over 24 hours, oldest first, as columns (minutes with no report are absent). */
   series: {
     stepMs: number;
@@ -68,4 +69,21 @@ export interface AdminStats {
     connects: number[];
     p95: (number | null)[];
   };
+}
+
+/** Alerts for the dashboard. */
+export interface AlertsView {
+  /** Rules firing now, since when (ms). */
+  firing: { alert: "connections" | "error_rate" | "latency_p95"; since: number }[];
+  /** The latest changes, newest first, with how their webhook went. */
+  recent: {
+    id: string;
+    alert: "connections" | "error_rate" | "latency_p95";
+    state: "firing" | "resolved";
+    at: number;
+    message: string;
+    delivery: "pending" | "delivered" | "retrying" | "failed" | "not sent";
+    attempts: number;
+    lastError: string | null;
+  }[];
 }

@@ -23,8 +23,8 @@
  * the stats object can forget sources that went quiet.
  *
  * Reports go at most every `STATS_FLUSH_MS`, from events that happen anyway,
- * one at a time; plus a last one from the room's own alarm once its last
- * connection is gone (no event may follow it).
+ * one at a time; plus a last one when the last connection closes, and from the
+ * room's own alarm once no connection is left (no event may follow them).
  */
 import type { Config } from "../config";
 import { readAttachment, type SocketAttachment } from "../hibernation/attachment";
@@ -44,6 +44,8 @@ export class ObjectCounters {
   #lastReportAt = 0;
   #lastActive = -1;
   #reporting = false;
+  /** A last report was asked for while another was in flight: send it when that one is done. */
+  #finalPending = false;
   /** Acks waiting for their storage commit, by when their frame arrived. */
   #untimed: number[] = [];
   #timing = false;
@@ -98,7 +100,9 @@ export class ObjectCounters {
       if (this.#unsaved) this.#save();
     }
     const due = final || now - this.#lastReportAt >= this.config.statsFlushMs;
-    if (due && !this.#reporting) this.#report(now);
+    if (!due) return;
+    if (this.#reporting) this.#finalPending ||= final;
+    else this.#report(now);
   }
 
   /**
@@ -164,6 +168,11 @@ export class ObjectCounters {
         )
         .finally(() => {
           this.#reporting = false;
+          // The object is still awake for the report just made: the last one follows it.
+          if (this.#finalPending) {
+            this.#finalPending = false;
+            this.#report(Date.now());
+          }
         }),
     );
   }
@@ -185,6 +194,8 @@ export class ObjectCounters {
     let active = 0;
     let name: string | undefined;
     for (const ws of this.ctx.getWebSockets()) {
+      // A socket the client closed can linger in the list, closing, with its attachment unchanged.
+      if (ws.readyState !== WebSocket.OPEN) continue;
       const att = readAttachment<SocketAttachment & { room?: string }>(ws);
       if (!att || att.left) continue;
       active += 1;

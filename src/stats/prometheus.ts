@@ -36,6 +36,7 @@ function family(
  * @example new Response(renderPrometheus(snapshot, 2), { headers: { "Content-Type": PROMETHEUS_CONTENT_TYPE } })
  */
 export function renderPrometheus(snapshot: MetricsSnapshot, blocksActive: number): string {
+  const firing = new Set(snapshot.alertsFiring);
   const { totals } = snapshot;
   const { counts } = totals;
   let cumulative = 0;
@@ -101,6 +102,14 @@ export function renderPrometheus(snapshot: MetricsSnapshot, blocksActive: number
     ...family("roomcast_blocks_active", "gauge", "IP addresses blocked by the abuse guard now.", [
       sample("roomcast_blocks_active", blocksActive),
     ]),
+    ...family(
+      "roomcast_alerts_firing",
+      "gauge",
+      "1 while the alert is firing (checked by the cron trigger).",
+      (["connections", "error_rate", "latency_p95"] as const).map((alert) =>
+        sample("roomcast_alerts_firing", firing.has(alert) ? 1 : 0, { alert }),
+      ),
+    ),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -1,8 +1,9 @@
 /**
  * StatsDO: the one object that adds up what rooms, inboxes and the worker
  * count (see ObjectCounters for how they report), keeps a per-minute series
- * for 24 hours, and answers the admin endpoints. It is not a room: it may have
- * its own alarm (hourly pruning), and waking it never wakes a room.
+ * for 24 hours, answers the admin endpoints, and raises alerts (on the cron
+ * trigger). It is not a room: it has its own alarm (hourly pruning, webhook
+ * retries), and waking it never wakes a room.
  *
  * Each source's report is cumulative within an epoch; this object keeps the
  * largest counts it has seen of that epoch and adds only the difference, so a
@@ -10,11 +11,13 @@
  * are derived: closes + the change in the source's live connections.
  */
 import { DurableObject } from "cloudflare:workers";
+import { readConfig } from "../config";
 import type { AdminStats } from "./admin-stats";
+import { Alerts } from "./alerts";
 import { addCounts, type Counts, diffCounts, emptyCounts, sum } from "./counts";
 import type { RefusalReport, ReportAck, SourceKind, SourceReport } from "./report";
 import { MINUTE_MS, type SourceRow, StatsStore, type Totals } from "./stats-store";
-import { adminStats } from "./stats-view";
+import { adminStats, alertInputs } from "./stats-view";
 
 /** How often the alarm prunes the series and quiet sources. */
 const PRUNE_EVERY_MS = 60 * MINUTE_MS;
@@ -23,16 +26,25 @@ const PRUNE_EVERY_MS = 60 * MINUTE_MS;
 export interface MetricsSnapshot {
   totals: Totals;
   roomsActive: number;
+  /** Alerts firing now. */
+  alertsFiring: string[];
 }
 
 /** The Durable Object behind the stats. */
 export class StatsDO extends DurableObject<Env> {
   readonly #store: StatsStore;
+  readonly #alerts: Alerts;
   #totals: Totals | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new StatsStore(ctx.storage.sql);
+    const config = readConfig(env);
+    this.#alerts = new Alerts(ctx.storage.sql, config, {
+      url: config.alertWebhookUrl,
+      secret: env.ALERT_WEBHOOK_SECRET ?? "",
+      retryMs: config.alertRetryMs,
+    });
   }
 
   /** A room's or an inbox's counters (RPC); answers what it now holds of that epoch. */
@@ -95,19 +107,36 @@ export class StatsDO extends DurableObject<Env> {
 
   /** Totals and gauges for `GET /metrics` (RPC). */
   snapshot(): MetricsSnapshot {
-    return { totals: this.#loadTotals(), roomsActive: this.#store.roomsActive() };
+    return {
+      totals: this.#loadTotals(),
+      roomsActive: this.#store.roomsActive(),
+      alertsFiring: this.#alerts.view().firing.map((f) => f.alert),
+    };
   }
 
   /** The body of `GET /v1/admin/stats` (RPC). */
   stats(): AdminStats {
-    return adminStats(this.#store, this.#loadTotals(), Date.now());
+    return adminStats(this.#store, this.#loadTotals(), Date.now(), this.#alerts.view());
   }
 
-  /** Hourly: forgets minutes older than 24 hours and sources quiet that long. */
+  /**
+   * The cron trigger's check (RPC from the worker's scheduled handler): reads
+   * the alert rules, records and sends what changed, and arms the alarm for
+   * any retry.
+   */
+  async evaluateAlerts(): Promise<void> {
+    const now = Date.now();
+    this.#alerts.evaluate(alertInputs(this.#store, this.#loadTotals(), now), now);
+    await this.#alerts.deliverDue(now);
+    await this.#arm(Date.now());
+  }
+
+  /** Retries due webhook deliveries; forgets minutes older than 24 hours and sources quiet that long. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.#store.prune(now);
-    if (this.#store.hasRows()) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
+    await this.#alerts.deliverDue(now);
+    await this.#arm(Date.now(), true);
   }
 
   #loadTotals(): Totals {
@@ -117,6 +146,20 @@ export class StatsDO extends DurableObject<Env> {
 
   async #armPrune(now: number): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + PRUNE_EVERY_MS);
+  }
+
+  /**
+   * Arms the alarm by the next webhook retry, or the next pruning while
+   * anything is stored. `fired`: called from the alarm, whose time has passed.
+   */
+  async #arm(now: number, fired = false): Promise<void> {
+    const due = [this.#alerts.nextDue(), this.#store.hasRows() ? now + PRUNE_EVERY_MS : undefined].filter(
+      (t): t is number => t !== undefined,
+    );
+    if (due.length === 0) return;
+    const next = Math.max(Math.min(...due), now);
+    const armed = fired ? null : await this.ctx.storage.getAlarm();
+    if (armed === null || armed > next) await this.ctx.storage.setAlarm(next);
   }
 
   /**

@@ -3,7 +3,8 @@
  * from the stats object's tables: totals, connection states, rates over 1, 5
  * and 60 minutes, latency percentiles, the busiest rooms and the 24-hour series.
  */
-import type { AdminStats, LatencySummary, TopRoom, WindowRates } from "./admin-stats";
+import type { AdminStats, AlertsView, LatencySummary, TopRoom, WindowRates } from "./admin-stats";
+import type { AlertInputs } from "./alert-rules";
 import { addCounts, type Counts, emptyCounts, sum } from "./counts";
 import { quantileMs } from "./quantile";
 import { MINUTE_MS, type MinuteRow, SERIES_MS, type StatsStore, type Totals } from "./stats-store";
@@ -11,8 +12,18 @@ import { MINUTE_MS, type MinuteRow, SERIES_MS, type StatsStore, type Totals } fr
 const LATENCY_WINDOW_MINUTES = 5;
 const TOP_ROOMS = 10;
 
+/** What the alert rules are read against at `now`. */
+export function alertInputs(store: StatsStore, totals: Totals, now: number): AlertInputs {
+  const recent = window(store.minutes(now - LATENCY_WINDOW_MINUTES * MINUTE_MS), now, LATENCY_WINDOW_MINUTES);
+  return {
+    connections: totals.active,
+    errorRate: rates(recent, LATENCY_WINDOW_MINUTES).errorRate,
+    p95Ms: quantileMs(recent.counts.latency, 0.95),
+  };
+}
+
 /** Builds the admin stats from the store at `now`. */
-export function adminStats(store: StatsStore, totals: Totals, now: number): AdminStats {
+export function adminStats(store: StatsStore, totals: Totals, now: number, alerts: AlertsView): AdminStats {
   const minutes = store.minutes(now - SERIES_MS);
   const states = store.activeByKind();
   const hour = window(minutes, now, 60);
@@ -36,6 +47,7 @@ export function adminStats(store: StatsStore, totals: Totals, now: number): Admi
     rates: [1, 5, 60].map((m) => rates(window(minutes, now, m), m)),
     latency: latency(window(minutes, now, LATENCY_WINDOW_MINUTES).counts),
     topRooms: topRooms(store, now),
+    alerts,
     series: series(minutes),
   };
 }

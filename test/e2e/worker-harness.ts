@@ -16,6 +16,8 @@ export interface RunningWorker {
   roomUrl(room: string, query?: string): string;
   /** ws:// URL of the inbox upgrade endpoint. */
   inboxUrl(query?: string): string;
+  /** Runs the worker's cron trigger once, as the platform does every minute. */
+  scheduled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,9 @@ export async function startWorker(vars: Record<string, string> = {}): Promise<Ru
     url,
     roomUrl: (room, query = "") => `${url.origin.replace(/^http/, "ws")}/v1/rooms/${room}/ws${query}`,
     inboxUrl: (query = "") => `${url.origin.replace(/^http/, "ws")}/v1/inbox/ws${query}`,
+    scheduled: async () => {
+      await harness.getWorker().scheduled({ cron: "* * * * *", scheduledTime: new Date() });
+    },
     close: () => harness.close(),
   };
 }

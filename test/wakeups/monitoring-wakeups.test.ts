@@ -1,12 +1,19 @@
 // Monitoring never wakes an idle room: with the room evicted (its sockets
-// hibernating), scraping /metrics, reading /v1/admin/stats and running the
-// stats object's alarm construct no room object. This project logs one line
+// hibernating), scraping /metrics, reading /v1/admin/stats, the cron trigger's
+// alert check and the stats object's alarm construct no room object. This project logs one line
 // per room construction (LOG_ROOM_WAKEUPS), and the last step proves the
 // detector works: a frame from a client does wake the room.
 
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  evictDurableObject,
+  runDurableObjectAlarm,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
 import { statsObject } from "../../src/stats/stats-client";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { openRoom, roundTrip } from "../helpers/workerd-socket";
@@ -38,6 +45,9 @@ describe("monitoring and hibernation", () => {
     );
     expect(stats.status).toBe(200);
     await stats.json();
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
     await runDurableObjectAlarm(statsObject(env));
     expect(logs.mock.calls.flat().filter((line) => line === WAKE)).toEqual([]);
 
