@@ -18,6 +18,7 @@ import { checkRefreshToken, type RefreshScope } from "../auth/token-refresh";
 import type { Identity } from "../auth/verify";
 import { type Config, readConfig } from "../config";
 import { AbuseReports } from "../guard/abuse-reports";
+import { logEvent } from "../logging/log";
 import {
   CloseCode,
   ErrorCode,
@@ -87,6 +88,7 @@ export abstract class HibernatingObject<
   /** What this object counts for monitoring (see ObjectCounters: no wake-up, no write of its own per message). */
   readonly counters: ObjectCounters;
   readonly #parse: (raw: string | ArrayBuffer) => ParseResult<F>;
+  readonly #kind: SourceKind;
 
   /**
    * `schema` builds the client-frame schema from the config (once per wake-up);
@@ -99,6 +101,7 @@ export abstract class HibernatingObject<
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
     this.abuse = new AbuseReports(ctx, env, this.config, this);
     this.counters = new ObjectCounters(ctx, env, this.config, kind);
+    this.#kind = kind;
     this.#parse = frameParser(schema(this.config), this.config.maxMessageBytes);
     // Answered by the runtime while the object sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
@@ -168,6 +171,7 @@ export abstract class HibernatingObject<
     this.ctx.acceptWebSocket(server, tags);
     writeAttachment(server, att);
     greet(server, att, now);
+    this.#log("connect", att);
     // A connect writes nothing: the stats object derives it from live connections.
     this.counters.settle(now, false);
     const headers = upgrade.answerSubprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : undefined;
@@ -238,6 +242,18 @@ export abstract class HibernatingObject<
     if (due !== undefined) await this.ensureAlarmBy(due);
   }
 
+  /** One structured log line about a connection (never its token). */
+  #log(event: "connect" | "close", att: A, fields: Record<string, unknown> = {}): void {
+    const room = (att as { room?: string }).room;
+    logEvent(event, {
+      kind: this.#kind,
+      ...(room !== undefined ? { room } : {}),
+      user: att.user.id,
+      conn: att.connId,
+      ...fields,
+    });
+  }
+
   /** Whether a connection other than `gone` is still open (stops at the first: usually the first socket). */
   #anyLive(gone: WebSocket): boolean {
     for (const ws of this.ctx.getWebSockets()) {
@@ -278,6 +294,7 @@ export abstract class HibernatingObject<
   depart(ws: WebSocket, att: A, code: CloseCode, reason: string): void {
     att.left = true;
     this.counters.closed(code);
+    this.#log("close", att, { code, by: "server", reason });
     writeAttachment(ws, att);
     try {
       ws.close(code, reason);
@@ -368,6 +385,7 @@ export abstract class HibernatingObject<
     if (!att || att.left) return undefined;
     att.left = true;
     this.counters.closed(code);
+    this.#log("close", att, { code, by: "client" });
     return this.onLeave(ws, att, Date.now(), clean);
   }
 

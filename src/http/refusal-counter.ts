@@ -1,10 +1,13 @@
 /**
- * Counts every refusal the worker answers (status ≥ 400) by status and the
- * body's `error` code, for `roomcast_refusals_total`; read from a copy of the
- * response after it is sent, so no request waits for the count.
+ * Counts and logs every refusal the worker answers (status ≥ 400) by status
+ * and the body's `error` code, for `roomcast_refusals_total`; read from a copy
+ * of the response after it is sent, so no request waits for it. The logged URL
+ * has its credentials redacted (`?token=`, signed links' `sig`).
  */
 import type { MiddlewareHandler } from "hono";
 import { readConfig } from "../config";
+import { clientIp } from "../guard/client-ip";
+import { logEvent, redactUrl } from "../logging/log";
 import { countRefusal, flushRefusals } from "../stats/refusal-tally";
 import { background } from "./guard-middleware";
 
@@ -26,6 +29,13 @@ export const refusalCounter: MiddlewareHandler<{ Bindings: Env }> = async functi
         () => undefined,
       )
       .then((error) => {
+        logEvent("refusal", {
+          status,
+          error,
+          method: c.req.method,
+          url: redactUrl(c.req.url),
+          ip: clientIp(c.req.raw),
+        });
         countRefusal(status, error);
         return flushRefusals(c.env, readConfig(c.env).statsFlushMs);
       }),

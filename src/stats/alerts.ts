@@ -6,6 +6,7 @@
  * the stats object's alarm. A rule that stays firing sends nothing more.
  */
 import type { Config } from "../config";
+import { logEvent } from "../logging/log";
 import { newWebhookId } from "../webhooks";
 import type { AlertsView } from "./admin-stats";
 import { type AlertTarget, deliverAlert } from "./alert-delivery";
@@ -50,16 +51,13 @@ export class Alerts {
         lastError: null,
       };
       this.#store.change(event);
-      console.log(
-        JSON.stringify({
-          event: "alert",
-          alert: event.alert,
-          state,
-          value: event.value,
-          threshold: event.threshold,
-          id: event.id,
-        }),
-      );
+      logEvent("alert", {
+        alert: event.alert,
+        state,
+        value: event.value,
+        threshold: event.threshold,
+        id: event.id,
+      });
       changes.push(event);
     }
     return changes;
@@ -71,15 +69,12 @@ export class Alerts {
       const outcome = await deliverAlert(this.target, event, now);
       this.#store.delivery(event.id, outcome);
       if (outcome.lastError !== null) {
-        console.log(
-          JSON.stringify({
-            event: "alert_delivery_failed",
-            id: event.id,
-            attempts: outcome.attempts,
-            retryAt: outcome.nextAt,
-            error: outcome.lastError,
-          }),
-        );
+        logEvent("alert_delivery_failed", {
+          id: event.id,
+          attempts: outcome.attempts,
+          retryAt: outcome.nextAt,
+          error: outcome.lastError,
+        });
       }
     }
   }
