@@ -9,8 +9,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RoomDO } from "../src/room/room-do";
 import { statsObject } from "../src/stats/stats-client";
+import type { UserDO } from "../src/user/user-do";
 import { freshRoom } from "./helpers/tokens";
-import { openRoom, roundTrip, type TestSocket } from "./helpers/workerd-socket";
+import { openInbox, openRoom, roundTrip, type TestSocket } from "./helpers/workerd-socket";
 
 const stubOf = (room: string) => env.ROOM.getByName(room);
 
@@ -104,5 +105,28 @@ describe("room counters", () => {
     await reportNow(room, alice);
     await expect.poll(async () => (await held(room))?.total.closed, { timeout: 5000 }).toEqual({ "1000": 1 });
     expect(await held(room)).toMatchObject({ active: 1, opened: 2 });
+  });
+});
+
+describe("inbox counters", () => {
+  it("count a private message once, in the sender's inbox", async () => {
+    const alice = await openInbox({ sub: `alice-${crypto.randomUUID().slice(0, 8)}` });
+    const bob = await openInbox({ sub: `bob-${crypto.randomUUID().slice(0, 8)}` });
+    alice.send({ type: "private_message", to: bob.welcome.user.id, content: "hi", cid: "p1" });
+    await alice.frames.next("ack");
+    await bob.frames.next("private_message");
+    // Retried: acked again, not counted again.
+    alice.send({ type: "private_message", to: bob.welcome.user.id, content: "hi", cid: "p1" });
+    await alice.frames.next("ack");
+    const inbox = (id: string) => env.USER.getByName(id);
+    await runInDurableObject(inbox(alice.welcome.user.id), (instance: UserDO) =>
+      instance.counters.expireFlushInterval(),
+    );
+    alice.send({ type: "history" });
+    await alice.frames.next("history");
+    const held = () => statsObject(env).source("inbox", alice.welcome.user.id);
+    await expect.poll(async () => (await held())?.total.messages.private, { timeout: 5000 }).toBe(1);
+
+    expect((await held())?.active).toBe(1);
   });
 });
