@@ -165,7 +165,10 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
 
   /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
   publish(req: PublishRequest): PublishOutcome {
-    return publishForService(this, req, Date.now());
+    const outcome = publishForService(this, req, Date.now());
+    // A stored message's count joins that commit.
+    this.counters.settle(Date.now(), true);
+    return outcome;
   }
 
   /** RPC from the worker before an upload streams: `cid` retry, quota, upload rate. */
