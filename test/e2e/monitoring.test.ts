@@ -88,6 +88,7 @@ describe("monitoring", () => {
     expect([...byName.keys()].sort()).toEqual(
       [
         "roomcast_ack_latency_seconds",
+        "roomcast_alerts_firing",
         "roomcast_blocks_active",
         "roomcast_connections_active",
         "roomcast_connections_closed_total",
@@ -108,6 +109,7 @@ describe("monitoring", () => {
     expect(value("roomcast_errors_total", { code: "invalid_json" })).toBe(2);
     expect(value("roomcast_refusals_total", { status: "401", error: "token_missing" })).toBe(2);
     expect(value("roomcast_blocks_active")).toBe(0);
+    expect(value("roomcast_alerts_firing", { alert: "connections" })).toBe(0);
     const histogram = byName.get("roomcast_ack_latency_seconds");
     expect(histogram?.type).toBe("HISTOGRAM");
     expect(Number(histogram?.metrics[0]?.count)).toBe(5);
