@@ -52,17 +52,7 @@ const requireAdmin: MiddlewareHandler<AdminEnv> = async function requireAdmin(c,
 /** `/v1/admin/...` routes. */
 export const adminRoutes = new Hono<AdminEnv>();
 
-adminRoutes.use(
-  "*",
-  guard({
-    passBlocked: (req, env) =>
-      adminIdentity(req, env).then(
-        () => true,
-        () => false,
-      ),
-  }),
-  requireAdmin,
-);
+adminRoutes.use("*", guard({ passBlocked: adminIdentity }), requireAdmin);
 
 adminRoutes.get("/stats", async (c) => c.json(await statsObject(c.env).stats()));
 

@@ -21,10 +21,11 @@ type GuardEnv = { Bindings: Env };
 /** Options of {@link guard}. */
 export interface GuardOptions {
   /**
-   * Lets a request from a blocked IP through when this resolves true (the admin
-   * API, so an operator behind a blocked address can lift the block).
+   * The route's own credential check (the admin API's, the metrics scraper's):
+   * a request from a blocked IP goes through when it resolves and is refused
+   * when it rejects, so an operator behind a blocked address can lift the block.
    */
-  passBlocked?: (req: Request, env: Env) => Promise<boolean>;
+  passBlocked?: (req: Request, env: Env) => Promise<unknown>;
 }
 
 /**
@@ -49,7 +50,13 @@ export function guard({ passBlocked }: GuardOptions = {}): MiddlewareHandler<Gua
           "Retry-After": String(Math.ceil(admission.retryAfterMs / 1000)),
         });
       }
-      if (!(passBlocked && (await passBlocked(c.req.raw, c.env)))) {
+      const passes =
+        passBlocked !== undefined &&
+        (await passBlocked(c.req.raw, c.env).then(
+          () => true,
+          () => false,
+        ));
+      if (!passes) {
         throw new HttpError(403, "blocked", "this address is blocked");
       }
     }

@@ -33,16 +33,7 @@ async function checkScraper(req: Request, env: Env): Promise<void> {
 /** The `/metrics` route. */
 export const metricsRoute = new Hono<{ Bindings: Env }>();
 
-metricsRoute.use(
-  "/metrics",
-  guard({
-    passBlocked: (req, env) =>
-      checkScraper(req, env).then(
-        () => true,
-        () => false,
-      ),
-  }),
-);
+metricsRoute.use("/metrics", guard({ passBlocked: checkScraper }));
 
 metricsRoute.get("/metrics", async (c) => {
   await checkScraper(c.req.raw, c.env);
