@@ -6,7 +6,13 @@
 export interface Profile {
   name: "quick" | "full";
   /** Connect storm and idle memory: clients in one room, handshakes in flight. */
-  storm: { clients: number; concurrency: number; measureLeave: boolean };
+  storm: {
+    clients: number;
+    concurrency: number;
+    measureLeave: boolean;
+    /** Slow joins, for memory without the burst's allocator high-water: clients at perSecond. */
+    slow: { clients: number; perSecond: number };
+  };
   /** (f) heartbeats while the room should sleep; undefined = skipped. */
   hibernation?: { idleBeforeMs: number; pingForMs: number; pingEveryMs: number };
   /** (a) fan-out at saturation. */
@@ -30,7 +36,7 @@ export interface Profile {
 export const PROFILES: Record<Profile["name"], Profile> = {
   quick: {
     name: "quick",
-    storm: { clients: 1000, concurrency: 100, measureLeave: false },
+    storm: { clients: 1000, concurrency: 100, measureLeave: false, slow: { clients: 500, perSecond: 25 } },
     fanout: { clients: 200, senders: 10, perSenderPerSecond: 100, durationMs: 3000, drainMaxMs: 15_000 },
     light: { clients: 50, senders: 10, perSenderPerSecond: 1, durationMs: 8000 },
     sweep: { sizes: [10, 100, 500], messagesPerSecond: 20, durationMs: 4000 },
@@ -39,7 +45,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
   },
   full: {
     name: "full",
-    storm: { clients: 1000, concurrency: 100, measureLeave: true },
+    storm: { clients: 1000, concurrency: 100, measureLeave: true, slow: { clients: 1000, perSecond: 25 } },
     hibernation: { idleBeforeMs: 15_000, pingForMs: 60_000, pingEveryMs: 10_000 },
     fanout: { clients: 200, senders: 10, perSenderPerSecond: 100, durationMs: 10_000, drainMaxMs: 60_000 },
     light: { clients: 50, senders: 10, perSenderPerSecond: 1, durationMs: 30_000 },

@@ -81,9 +81,22 @@ function rows(results: RunResults): Row[] {
   }
   out.push(
     {
-      label: "(d) idle memory per connection, server process (KiB)",
+      label: "(d) idle memory per connection, server process, after GC, burst (KiB)",
       pick: (t) => t.storm?.memory.perConnectionKiB[memoryRole(t)],
       digits: 1,
+    },
+    {
+      label: "(d) ... slow joins (KiB)",
+      pick: (t) => t.stormSlow?.memory.perConnectionKiB[memoryRole(t)],
+      digits: 1,
+    },
+    {
+      label: "(d) ... of which JS heap, burst / slow (KiB)",
+      pick: () => undefined,
+      text: (t) =>
+        t.storm?.memory.jsHeapPerConnectionKiB === undefined
+          ? undefined
+          : `${fmt(t.storm.memory.jsHeapPerConnectionKiB, 1)} / ${fmt(t.stormSlow?.memory.jsHeapPerConnectionKiB, 1)}`,
     },
     {
       label: "(d) ... dev proxy process (KiB)",
@@ -144,6 +157,8 @@ function rows(results: RunResults): Row[] {
     },
     { label: "connect storm, connects/s", pick: (t) => t.storm?.connectsPerSecond },
     { label: "connect storm, p99 connect (ms)", pick: (t) => t.storm?.connectMs.p99, digits: 0 },
+    { label: "connect storm, server CPU µs/connect", pick: (t) => t.storm?.serverCpuUsPerConnect },
+    { label: "slow joins, server CPU µs/connect", pick: (t) => t.stormSlow?.serverCpuUsPerConnect },
     { label: "connect storm, failures", pick: (t) => t.storm?.failed },
     { label: "connect storm, presence frames received", pick: (t) => t.storm?.presenceFrames },
     {

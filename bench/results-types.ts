@@ -24,6 +24,8 @@ export interface TargetResults {
   private?: RoomTraffic;
   /** Roomcast only: the storm with every client the same user (no user_joined fan-out). */
   stormOneUser?: StormResult;
+  /** Slow joins (the profile's `storm.slow` pace): memory without the burst's high-water. */
+  stormSlow?: StormResult;
   /** Roomcast only: (g) uploads, and the streaming memory check. */
   upload?: UploadBenchResult;
   /** Set when the target failed to start or a scenario threw. */

@@ -2,12 +2,14 @@
  * `npm run bench`: Roomcast side by side with the bare Durable Object ceiling and
  * a plain Node `ws` server, on this machine, in one run. Each target is started,
  * driven through the scenarios and stopped in turn; results go to
- * bench/results/<profile>-latest.json and the table is printed.
+ * bench/results/latest/<profile>-latest.json (untracked) and the table is
+ * printed; with --save (or BENCH_SAVE=1) to the committed bench/results/.
  *
  *   npm run bench                    quick profile (a few minutes)
  *   npm run bench -- --full          every scenario, longer phases
  *   npm run bench -- --targets roomcast,bare-do --only storm,fanout --via proxy --threads 2
  *   npm run bench -- --targets roomcast --only persist,private   (a room message next to a private one)
+ *   npm run bench -- --full --save   (rewrites the committed bench/results/full-latest.*)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -58,8 +60,11 @@ const { values } = parseArgs({
     only: { type: "string", default: SCENARIOS.join(",") },
     via: { type: "string", default: "direct" },
     threads: { type: "string", default: "2" },
+    save: { type: "boolean", default: false },
   },
 });
+
+const save = values.save || process.env.BENCH_SAVE === "1";
 
 const profile: Profile = values.full ? PROFILES.full : PROFILES.quick;
 const via = values.via === "proxy" ? "proxy" : ("direct" satisfies Via);
@@ -137,7 +142,16 @@ function unitsFor(name: TargetName): Unit[] {
     units.push({
       scenario: "storm",
       run: async (ctx, r) => {
-        r.stormOneUser = await stormScenario(ctx, profile, true);
+        r.stormOneUser = await stormScenario(ctx, profile, { oneUser: true });
+      },
+    });
+  }
+  if (name !== "ws") {
+    units.push({
+      scenario: "storm",
+      run: async (ctx, r) => {
+        const { clients, perSecond } = profile.storm.slow;
+        r.stormSlow = await stormScenario(ctx, profile, { clients, pacedPerSecond: perSecond });
       },
     });
   }
@@ -258,7 +272,9 @@ async function main(): Promise<void> {
   for (const name of targetNames) run.targets.push(await runTarget(name, tag));
   run.seconds = Math.round((Date.now() - started) / 1000);
 
-  const dir = join(ROOT, "bench/results");
+  // The committed results change only when asked (--save or BENCH_SAVE=1); an
+  // ordinary run writes to bench/results/latest/, which git ignores.
+  const dir = join(ROOT, save ? "bench/results" : "bench/results/latest");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${profile.name}-latest.json`);
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);

@@ -25,17 +25,41 @@ export async function fillRoom(
   size: number,
   opts: { concurrency?: number; query?: string; oneUser?: boolean } = {},
 ): Promise<ConnectResult> {
+  const clients = await prepareClients(ctx, room, size, opts);
+  return connectClients(ctx, clients, opts.concurrency ?? 100);
+}
+
+/**
+ * The clients of {@link fillRoom}, with their tokens fetched (so a memory
+ * baseline can be taken after the token work, which is not the room's cost).
+ */
+export async function prepareClients(
+  ctx: Ctx,
+  room: string,
+  size: number,
+  opts: { query?: string; oneUser?: boolean } = {},
+): Promise<ClientSpec[]> {
   const names = Array.from({ length: size }, (_, i) =>
     `${ctx.tag}${room}-${opts.oneUser ? 0 : i}`.slice(0, 32),
   );
   const headers = await ctx.target.authHeaders(names);
   const url = ctx.target.roomUrl(`${ctx.tag}-${room}`, opts.query);
-  const clients: ClientSpec[] = names.map((_, index) => {
+  return names.map((_, index) => {
     const h = headers[index];
     return { index, url, ...(h && Object.keys(h).length > 0 ? { headers: h } : {}) };
   });
-  const result = await ctx.driver.connect(clients, opts.concurrency ?? 100);
-  if (result.failed > 0) ctx.log(`  ${result.failed} of ${size} clients failed: ${result.errors.join("; ")}`);
+}
+
+/** Connects prepared clients, `concurrency` handshakes in flight. */
+export async function connectClients(
+  ctx: Ctx,
+  clients: ClientSpec[],
+  concurrency: number,
+): Promise<ConnectResult> {
+  const result = await ctx.driver.connect(clients, concurrency);
+  if (result.failed > 0) {
+    ctx.log(`  ${result.failed} of ${clients.length} clients failed: ${result.errors.join("; ")}`);
+  }
   return result;
 }
 
@@ -81,7 +105,7 @@ export interface TrafficResult {
 }
 
 /** Process roles that are the server proper (see the targets' role names). */
-const SERVER_ROLES = ["workerd", "node"];
+export const SERVER_ROLES = ["workerd", "node"];
 
 /** Runs one send phase and waits (bounded) until every expected delivery arrived. */
 export async function traffic(ctx: Ctx, spec: TrafficSpec): Promise<TrafficResult> {

@@ -5,19 +5,34 @@
  * the bench counts room-object wake-ups from the target's log.
  */
 import { sleep } from "../load/clock";
-import { summarize } from "../load/histogram";
+import type { ConnectResult } from "../load/driver";
+import { mergeHistograms, summarize } from "../load/histogram";
+import type { ClientSpec } from "../load/messages";
 import type { Profile } from "../profiles";
 import type { ProcSample } from "../targets/proc";
-import { rssKiB } from "../targets/target";
-import { type Ctx, emptyRoom, fillRoom, round, settle } from "./context";
+import { cpuSeconds, rssKiB } from "../targets/target";
+import {
+  type Ctx,
+  connectClients,
+  emptyRoom,
+  fillRoom,
+  prepareClients,
+  round,
+  SERVER_ROLES,
+  settle,
+} from "./context";
 
 export interface StormResult {
   clients: number;
   connected: number;
   failed: number;
   errors: string[];
+  /** Slow joins: the pace the clients connected at (undefined = a burst, `concurrency` in flight). */
+  pacedPerSecond?: number;
   connectsPerSecond: number;
   connectMs: { p50: number; p99: number; max: number };
+  /** CPU time of the server process (workerd or node) over the joins and their settling, ÷ connects, µs. */
+  serverCpuUsPerConnect: number;
   /** Frames other than bench messages the clients got while joining (presence). */
   presenceFrames: number;
   settleMs: number;
@@ -28,11 +43,19 @@ export interface StormResult {
 }
 
 export interface MemoryResult {
-  /** RSS in MiB per process role, before the storm and with every client connected. */
+  /**
+   * RSS in MiB per process role: before (the server warm, the clients' tokens
+   * already fetched) and with every client connected, each after a forced
+   * garbage collection where the target allows one.
+   */
   beforeMiB: Record<string, number>;
   afterMiB: Record<string, number>;
   /** (after − before) / connected, KiB, per role and for the whole tree. */
   perConnectionKiB: Record<string, number>;
+  /** Whether both samples followed a forced GC (workerd's inspector). */
+  afterGc: boolean;
+  /** The worker isolate's JS heap after GC: (after − before) / connected, KiB. */
+  jsHeapPerConnectionKiB?: number;
 }
 
 export interface HibernationResult {
@@ -58,31 +81,86 @@ function toMiB(kib: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(kib).map(([k, v]) => [k, round(v / 1024, 1)]));
 }
 
+/** How a storm joins: all one user (no join fan-out), and paced instead of a burst. */
+export interface StormOptions {
+  oneUser?: boolean;
+  /** Slow joins: connect at this many per second instead of `concurrency` at once. */
+  pacedPerSecond?: number;
+  /** Clients (default: the profile's storm size). */
+  clients?: number;
+}
+
+/** Settles the target, forces a GC where it can, then samples its processes. */
+async function quietSample(ctx: Ctx): Promise<{ samples: ProcSample[]; heapKiB?: number }> {
+  await settle(ctx);
+  const heap = await ctx.target.collectGarbage?.().catch((err: unknown) => {
+    ctx.log(`  forced GC failed: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  });
+  await sleep(500);
+  return { samples: ctx.target.sample(), ...(heap ? { heapKiB: heap.usedKiB } : {}) };
+}
+
+/** Connects `clients` `perSecond` at a time, spread over each second. */
+async function pacedConnect(ctx: Ctx, clients: ClientSpec[], perSecond: number): Promise<ConnectResult> {
+  const tickMs = 200;
+  const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
+  const results: ConnectResult[] = [];
+  const started = Date.now();
+  for (let i = 0; i < clients.length; i += perTick) {
+    const due = started + (i / perTick) * tickMs;
+    if (due > Date.now()) await sleep(due - Date.now());
+    results.push(await connectClients(ctx, clients.slice(i, i + perTick), perTick));
+  }
+  return {
+    connected: results.reduce((n, r) => n + r.connected, 0),
+    failed: results.reduce((n, r) => n + r.failed, 0),
+    errors: results.flatMap((r) => r.errors).slice(0, 5),
+    connectHist: mergeHistograms(results.map((r) => r.connectHist)),
+    wallMs: Date.now() - started,
+  };
+}
+
 /**
+ * The storm, then the idle memory of the room it filled. The memory baseline is
+ * taken once the server is warm and the clients' tokens exist (`POST /dev/token`
+ * is the bench's work, not the room's), and both samples follow a forced GC.
  * `oneUser`: every client is the same user, so Roomcast announces no joins (a
  * diagnostic that separates the per-connection cost from the presence fan-out).
  */
-export async function stormScenario(ctx: Ctx, profile: Profile, oneUser = false): Promise<StormResult> {
-  const { clients, concurrency } = profile.storm;
+export async function stormScenario(
+  ctx: Ctx,
+  profile: Profile,
+  opts: StormOptions = {},
+): Promise<StormResult> {
+  const { oneUser = false, pacedPerSecond } = opts;
+  const clients = opts.clients ?? profile.storm.clients;
+  const { concurrency } = profile.storm;
   // Warm up (module load, first object, JIT) in another room, so "before" is a running server.
   await fillRoom(ctx, "warmup", 2);
   await ctx.driver.closeAll();
-  await settle(ctx);
-  await sleep(1000);
-  const before = byRole(ctx.target.sample());
+  const room = oneUser ? "storm1u" : pacedPerSecond ? "slow" : "storm";
+  const specs = await prepareClients(ctx, room, clients, { oneUser });
+  const before = await quietSample(ctx);
 
-  ctx.log(`  connect storm: ${clients} clients${oneUser ? " (one user)" : ""}, ${concurrency} in flight`);
-  const joined = await fillRoom(ctx, oneUser ? "storm1u" : "storm", clients, { concurrency, oneUser });
+  ctx.log(
+    `  connect storm: ${clients} clients${oneUser ? " (one user)" : ""}, ${pacedPerSecond ? `${pacedPerSecond}/s` : `${concurrency} in flight`}`,
+  );
+  const cpuBefore = cpuSeconds(ctx.target.sample(), SERVER_ROLES);
+  const joined = pacedPerSecond
+    ? await pacedConnect(ctx, specs, pacedPerSecond)
+    : await connectClients(ctx, specs, concurrency);
   const settleMs = await settle(ctx);
+  const cpuUsed = cpuSeconds(ctx.target.sample(), SERVER_ROLES) - cpuBefore;
   await sleep(2000);
-  const after = byRole(ctx.target.sample());
+  const after = await quietSample(ctx);
   const stats = await ctx.driver.stats();
+  const beforeKiB = byRole(before.samples);
+  const afterKiB = byRole(after.samples);
   const perConnectionKiB: Record<string, number> = {};
-  for (const role of Object.keys(after)) {
-    perConnectionKiB[role] = round(
-      ((after[role] ?? 0) - (before[role] ?? 0)) / Math.max(1, joined.connected),
-      1,
-    );
+  const n = Math.max(1, joined.connected);
+  for (const role of Object.keys(afterKiB)) {
+    perConnectionKiB[role] = round(((afterKiB[role] ?? 0) - (beforeKiB[role] ?? 0)) / n, 1);
   }
   const connect = summarize(joined.connectHist);
   const result: StormResult = {
@@ -90,13 +168,24 @@ export async function stormScenario(ctx: Ctx, profile: Profile, oneUser = false)
     connected: joined.connected,
     failed: joined.failed,
     errors: joined.errors,
+    ...(pacedPerSecond ? { pacedPerSecond } : {}),
     connectsPerSecond: round(joined.connected / (joined.wallMs / 1000), 0),
     connectMs: { p50: round(connect.p50, 1), p99: round(connect.p99, 1), max: round(connect.max, 1) },
+    serverCpuUsPerConnect: round((cpuUsed * 1e6) / n, 0),
     presenceFrames: stats.otherFrames,
     settleMs,
-    memory: { beforeMiB: toMiB(before), afterMiB: toMiB(after), perConnectionKiB },
+    memory: {
+      beforeMiB: toMiB(beforeKiB),
+      afterMiB: toMiB(afterKiB),
+      perConnectionKiB,
+      afterGc: before.heapKiB !== undefined && after.heapKiB !== undefined,
+      ...(before.heapKiB !== undefined && after.heapKiB !== undefined
+        ? { jsHeapPerConnectionKiB: round((after.heapKiB - before.heapKiB) / n, 1) }
+        : {}),
+    },
   };
 
+  if (pacedPerSecond) return result;
   const hib = profile.hibernation;
   if (hib && !oneUser && ctx.target.wakeups() !== undefined) {
     ctx.log(`  hibernation: ${hib.idleBeforeMs / 1000} s silent, then pings for ${hib.pingForMs / 1000} s`);

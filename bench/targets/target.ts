@@ -4,6 +4,7 @@
  * processes cost.
  */
 import { createServer } from "node:net";
+import type { HeapAfterGc } from "./inspector";
 import type { ProcSample } from "./proc";
 
 export type TargetName = "roomcast" | "bare-do" | "ws";
@@ -29,6 +30,8 @@ export interface Target {
   authHeaders(names: string[]): Promise<Record<string, string>[]>;
   /** RSS and CPU time of every process of the target. */
   sample(): ProcSample[];
+  /** Forces a garbage collection in the server (workerd: through its inspector); its JS heap after. */
+  collectGarbage?(): Promise<HeapAfterGc>;
   /** Room-object constructions seen so far (wake-ups), or undefined when not countable. */
   wakeups(): number | undefined;
   stop(): Promise<void>;

@@ -14,6 +14,7 @@ import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sleep } from "../load/clock";
+import { collectGarbage } from "./inspector";
 import { cmdline, killGroup, listeningPorts, type ProcSample, sampleTree, spawnGroup, treeOf } from "./proc";
 import { freePort, type Target, type TargetName } from "./target";
 
@@ -117,6 +118,7 @@ export async function startWranglerTarget(opts: WranglerTargetOptions): Promise<
       authHeaders: (names) =>
         opts.devTokens ? devTokens(http, names) : Promise.resolve(names.map(() => ({}))),
       sample: (): ProcSample[] => sampleTree(pid, roleOf),
+      collectGarbage: () => collectGarbage(inspectorPort, `${http}/health`),
       wakeups: () => wakeups,
       stop: async () => {
         await killGroup(child);
