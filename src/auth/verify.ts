@@ -69,11 +69,33 @@ export function jwksKeySource(url: string): KeySource {
  * @example secretKeySource(env.JWT_SECRET)
  */
 export function secretKeySource(secret: string): Extract<KeySource, { kind: "secret" }> {
+  const known = secretSources.get(secret);
+  if (known) return known;
   const key = new TextEncoder().encode(secret);
   if (key.byteLength < MIN_SECRET_BYTES) {
     throw new RangeError(`an HS256 secret needs at least ${MIN_SECRET_BYTES} bytes`);
   }
-  return { kind: "secret", key };
+  const source = { kind: "secret", key } as const;
+  secretSources.set(secret, source);
+  return source;
+}
+
+// One source per secret at module scope (an isolate sees one or two secrets),
+// so its imported HMAC key below is reused by every request of the isolate.
+const secretSources = new Map<string, Extract<KeySource, { kind: "secret" }>>();
+
+// jose imports a raw secret with crypto.subtle.importKey on every verification;
+// the imported key is kept per secret's bytes instead (the key object, not a
+// promise, so no request ever awaits another request's work).
+const hmacKeys = new WeakMap<Uint8Array, CryptoKey>();
+
+async function hmacVerifyKey(secret: Uint8Array): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }
 
 /**
@@ -94,7 +116,7 @@ export async function verifyToken(token: string, source: KeySource, policy: Veri
     };
     const result =
       source.kind === "secret"
-        ? await jwtVerify(token, source.key, options)
+        ? await jwtVerify(token, await hmacVerifyKey(source.key), options)
         : await jwtVerify(token, source.getKey, options);
     payload = result.payload;
   } catch (err) {
