@@ -23,6 +23,9 @@ export function welcomeHistory<F extends LoggedFrame>(
   since: number | undefined,
   onJoin: number,
 ): WelcomeHistory<F> {
+  // An empty log (seq 0: the newest row is never trimmed) has nothing to page:
+  // no query for every join of a new room. A `since` of 0 resumes it exactly.
+  if (log.seq === 0) return { history: [], hasMore: false, resumed: since === 0 };
   if (since !== undefined && since <= log.seq && since + 1 >= log.oldestKept()) {
     const page = log.page({ after: since, limit: onJoin }, onJoin);
     return { history: page.messages, hasMore: page.hasMore, resumed: true };
