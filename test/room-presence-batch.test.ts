@@ -2,7 +2,7 @@
 // vitest.config.ts), clients that opted in with ?presence=diff hear joins and
 // leaves in one presence_diff per flush; the others still get one frame each.
 
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { freshRoom, signTestToken } from "./helpers/tokens";
@@ -50,6 +50,37 @@ describe("batched presence", () => {
       left: [{ id: "b", name: "b" }],
     });
     expect(each.frames.all.some((f) => f.type === "presence_diff")).toBe(false);
+  });
+
+  it("writes no row per join, and keeps a batch's joins across an eviction in the middle of it", async () => {
+    const room = freshRoom();
+    const a = await openDiff(room, "a");
+    const b = await openDiff(room, "b");
+    await a.frames.next("user_joined");
+    const c = await openDiff(room, "c");
+    await roundTrip(a);
+    // Joins wait in memory; storage holds only when the batch began.
+    const rows = await runInDurableObject(stubOf(room), (_o, state) => ({
+      pending: state.storage.sql.exec("SELECT * FROM presence_pending").toArray().length,
+      batches: state.storage.sql.exec("SELECT * FROM presence_batch").toArray().length,
+    }));
+    expect(rows).toEqual({ pending: 0, batches: 1 });
+    // Evicted before the flush: memory is gone, the batch's start is not.
+    await evictDurableObject(stubOf(room), { webSockets: "hibernate" });
+    const d = await openDiff(room, "d");
+    expect(await runDurableObjectAlarm(stubOf(room))).toBe(true);
+    for (const socket of [a, b, c, d]) {
+      const diff = await socket.frames.next("presence_diff");
+      // a and b joined before the batch (announced at once then): not in it.
+      expect(diff.joined.map((u) => u.id).sort()).toEqual(["c", "d"]);
+      expect(diff.left).toEqual([]);
+    }
+    // The flush closed the batch: the next one starts empty.
+    expect(
+      await runInDurableObject(stubOf(room), (_o, state) =>
+        state.storage.sql.exec("SELECT * FROM presence_batch").toArray(),
+      ),
+    ).toEqual([]);
   });
 
   it("reports each user's state at the flush: joined then left is left", async () => {

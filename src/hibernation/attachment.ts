@@ -20,6 +20,8 @@ export interface SocketAttachment {
   exp: number;
   /** Last frame received (ms); pings answered by the runtime are tracked by it instead. */
   lastActive: number;
+  /** When the object accepted the socket (ms; absent in attachments written before it existed). */
+  connectedAt?: number;
   /** Consecutive rate-limit refusals; `RATE_LIMIT_STRIKES` of them close with 4008. */
   strikes: number;
   /** Set once the object has closed this socket and done its departure bookkeeping. */

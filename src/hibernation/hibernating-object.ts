@@ -161,6 +161,7 @@ export abstract class HibernatingObject<
       user: { id: identity.id, name: identity.name },
       exp: identity.exp,
       lastActive: now,
+      connectedAt: now,
       strikes: 0,
       left: false,
       ...(upgrade.ip !== undefined ? { ip: upgrade.ip } : {}),

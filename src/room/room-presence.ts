@@ -13,7 +13,7 @@
  */
 import type { Config } from "../config";
 import { readAttachment } from "../hibernation/attachment";
-import { broadcast } from "../hibernation/sockets";
+import { broadcast, liveConnections } from "../hibernation/sockets";
 import type { PresenceDiffFrame, PresenceFrame, UserRef } from "../protocol/frames";
 import type { ConnectionAttachment } from "./attachment";
 import { PendingPresence } from "./pending-presence";
@@ -97,7 +97,11 @@ export class RoomPresence {
 
   /** Sends the batched changes (called by the alarm), each user with their state right now. */
   flush(now: number): void {
-    const changed = this.#pending.take();
+    const changed = this.#pending.take((since) =>
+      liveConnections<ConnectionAttachment>(this.ctx.getWebSockets())
+        .filter(({ att }) => (att.connectedAt ?? 0) >= since)
+        .map(({ att }) => att.user),
+    );
     const listeners = this.ctx.getWebSockets(PresenceTag.Diff);
     // Every socket's attachment names the same room: one read is enough.
     const room = listeners[0] ? readAttachment<ConnectionAttachment>(listeners[0])?.room : undefined;
@@ -135,7 +139,8 @@ export class RoomPresence {
       return;
     }
     broadcast(this.ctx.getWebSockets(PresenceTag.Each), frame, except);
-    if (this.#pending.note(user)) {
+    const opened = type === "user_joined" ? this.#pending.join(user, now) : this.#pending.leave(user, now);
+    if (opened) {
       // Not awaited: storage calls are ordered and the output gate waits for them.
       // This may move the idle sweep up to PRESENCE_BATCH_MS later; it is coarse.
       void this.ctx.storage.setAlarm(now + this.config.presenceBatchMs);
