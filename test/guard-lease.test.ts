@@ -108,9 +108,17 @@ describe("reserve and release (properties)", () => {
             const extra = times.filter((t) => t > now - leaseMs).length;
             const out = reserve(times, now, limit, WINDOW, extra, now + leaseMs);
             times = out.kept;
+            // Ascending without a sort (slide's Retry-After reads the oldest of the last `limit`).
+            expect(times.every((t, i) => i === 0 || (times[i - 1] as number) <= t)).toBe(true);
             if (!out.verdict.ok) continue;
             real.push(now);
-            if (out.granted > 0) mine.push({ left: out.granted, at: now + leaseMs, until: now + leaseMs });
+            if (out.granted > 0) {
+              mine.push({
+                left: out.granted,
+                at: out.kept[out.kept.length - 1] as number,
+                until: now + leaseMs,
+              });
+            }
           }
           for (const start of real) {
             expect(real.filter((t) => t >= start && t < start + WINDOW).length).toBeLessThanOrEqual(limit);

@@ -33,7 +33,7 @@ const WINDOW_FLUSH_MS = 1000;
 export const LEASE_MS = 1000;
 
 /** Most connects one lease hands out (bounds what a lease can waste). */
-const MAX_LEASE = 256;
+const MAX_LEASE = 64;
 
 /**
  * Connects within `LEASE_MS` before an IP gets leases: more than a person's
@@ -101,7 +101,8 @@ export class GuardDO extends DurableObject<Env> {
     if (block) return { ok: false, refusal: "blocked", until: block.until };
     const window = this.#window("connect", ip, now);
     for (const { at, count } of unspent) window.times = release(window.times, at, count);
-    const recent = window.times.filter((t) => t > now - LEASE_MS).length;
+    // Demand: connects made in the last LEASE_MS (reservations still ahead are not demand).
+    const recent = window.times.filter((t) => t > now - LEASE_MS && t <= now).length;
     const leasable = recent >= LEASE_AFTER && !this.#store.hasStrikes(ip, now - this.#config.strikeWindowMs);
     const usableUntil = now + LEASE_MS;
     const { verdict, kept, granted } = reserve(
@@ -118,9 +119,9 @@ export class GuardDO extends DurableObject<Env> {
       return { ok: false, refusal: "too_many_connects", retryAfterMs: verdict.retryAfterMs };
     }
     await this.#changed("connect", ip, now);
-    return granted > 0
-      ? { ok: true, lease: { extra: granted, at: usableUntil, ms: LEASE_MS } }
-      : { ok: true };
+    // Recorded at `usableUntil` or later (see `reserve`): the last record is where this lease is.
+    const at = kept[kept.length - 1] as number;
+    return granted > 0 ? { ok: true, lease: { extra: granted, at, ms: LEASE_MS } } : { ok: true };
   }
 
   /** A refused token from `ip`; `TOKEN_FAILURE_STRIKE_AFTER` of them within a minute make a strike. */

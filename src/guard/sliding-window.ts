@@ -26,7 +26,8 @@ export function slide(
     const oldest = kept[kept.length - limit] as number;
     return { verdict: { ok: false, retryAfterMs: Math.max(1, oldest + windowMs - now) }, kept };
   }
-  kept.push(now);
+  // Not before a lease recorded ahead of now (see `reserve`): the times stay ascending.
+  kept.push(Math.max(now, kept[kept.length - 1] ?? now));
   return { verdict: { ok: true }, kept };
 }
 
@@ -40,6 +41,7 @@ export function slide(
  * granted, so leases never hand out the last few connects. Pure, so it is
  * property-tested.
  * @example reserve([], 0, 20, 60_000, 4, 1_000) // { verdict: { ok: true }, kept: [0, 1000, 1000, 1000, 1000], granted: 4 }
+ * (the lease is recorded where the caller must have spent it: see `GuardDO.lease` for `at`)
  */
 export function reserve(
   times: readonly number[],
@@ -49,14 +51,20 @@ export function reserve(
   extra: number,
   usableUntil: number,
 ): { verdict: WindowVerdict; kept: number[]; granted: number } {
-  const { verdict, kept } = slide(times, now, limit, windowMs);
-  if (!verdict.ok) return { verdict, kept, granted: 0 };
+  const kept = times.filter((t) => t > now - windowMs);
+  if (kept.length >= limit) {
+    const oldest = kept[kept.length - limit] as number;
+    return { verdict: { ok: false, retryAfterMs: Math.max(1, oldest + windowMs - now) }, kept, granted: 0 };
+  }
+  // Earlier leases may be recorded after `now`: each new record is taken no
+  // earlier than the newest one, so the times stay ascending without a sort
+  // (a later record only counts for longer, which keeps the limit honest).
+  const newest = kept[kept.length - 1] ?? now;
+  kept.push(Math.max(now, newest));
   const granted = Math.max(0, Math.min(extra, Math.floor((limit - kept.length) / 2)));
-  if (granted === 0) return { verdict, kept, granted };
-  for (let i = 0; i < granted; i++) kept.push(usableUntil);
-  // Earlier leases may be recorded later than `now` too: keep the times ascending.
-  kept.sort((a, b) => a - b);
-  return { verdict, kept, granted };
+  const at = Math.max(usableUntil, newest);
+  for (let i = 0; i < granted; i++) kept.push(at);
+  return { verdict: { ok: true }, kept, granted };
 }
 
 /**
