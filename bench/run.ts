@@ -17,6 +17,7 @@ import { cpus, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { ROOMCAST_BENCH_VARS } from "./bench-vars";
 import { LoadDriver } from "./load/driver";
 import { PROFILES, type Profile } from "./profiles";
 import { markdownTable, targetChecks } from "./report";
@@ -34,24 +35,6 @@ import { startWsTarget } from "./targets/ws-target";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SCENARIOS = ["storm", "fanout", "light", "sweep", "persist", "upload", "private"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
-
-/**
- * Roomcast's limits, raised so the bench measures throughput rather than the
- * limiters: a bucket no sender can empty, a connect rate no storm reaches, and
- * an idle sweep that never fires during a run (it would close the silent
- * clients of (d) and wake the room in (f)).
- */
-export const ROOMCAST_BENCH_VARS: Record<string, string> = {
-  RATE_LIMIT_PER_MINUTE: "100000000",
-  // Every bench client connects from 127.0.0.1: the guard still admits (and
-  // counts) each connect through its shard object, but never refuses one.
-  CONNECT_RATE_PER_MINUTE: "100000000",
-  // Makes the room log one line per construction (wake-up), counted in scenario (f).
-  LOG_ROOM_WAKEUPS: "true",
-  IDLE_TIMEOUT_MS: "3600000",
-  // The upload scenario sends more files per user than a chat should allow.
-  UPLOADS_PER_MINUTE: "100000",
-};
 
 const { values } = parseArgs({
   options: {

@@ -30,6 +30,8 @@ export interface Target {
   authHeaders(names: string[]): Promise<Record<string, string>[]>;
   /** RSS and CPU time of every process of the target. */
   sample(): ProcSample[];
+  /** The worker's inspector (wrangler's `--inspector-port`), for profiles. */
+  readonly inspectorPort?: number;
   /** Forces a garbage collection in the server (workerd: through its inspector); its JS heap after. */
   collectGarbage?(): Promise<HeapAfterGc>;
   /** Room-object constructions seen so far (wake-ups), or undefined when not countable. */

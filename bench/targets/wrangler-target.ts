@@ -118,6 +118,7 @@ export async function startWranglerTarget(opts: WranglerTargetOptions): Promise<
       authHeaders: (names) =>
         opts.devTokens ? devTokens(http, names) : Promise.resolve(names.map(() => ({}))),
       sample: (): ProcSample[] => sampleTree(pid, roleOf),
+      inspectorPort,
       collectGarbage: () => collectGarbage(inspectorPort, `${http}/health`),
       wakeups: () => wakeups,
       stop: async () => {
