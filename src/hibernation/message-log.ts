@@ -113,9 +113,8 @@ export class MessageLog<F extends LoggedFrame> {
     const timestamp = Math.max(now, this.#lastTimestamp);
     const frame = build(seq, timestamp);
     const text = JSON.stringify(frame);
-    // All statements or none: a failed trim must not leave a stored row whose
-    // seq the log has not counted (the next append would collide with it).
-    this.storage.transactionSync(() => {
+    const trim = seq > this.limit;
+    const write = (): void => {
       if (this.threads) {
         this.sql.exec(
           this.insert,
@@ -129,9 +128,14 @@ export class MessageLog<F extends LoggedFrame> {
       } else {
         this.sql.exec(this.insert, seq, entry.userId, entry.cid ?? null, text);
       }
-      if (seq > this.limit) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
+      if (trim) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
       extra?.(seq);
-    });
+    };
+    // One statement is atomic by itself. Several go in one transaction: a failed
+    // trim must not leave a stored row whose seq the log has not counted (the
+    // next append would collide with it).
+    if (trim || extra) this.storage.transactionSync(write);
+    else write();
     this.#seq = seq;
     this.#lastTimestamp = timestamp;
     return frame;
