@@ -5,6 +5,25 @@ import { freshRoom } from "./helpers/tokens";
 import { openRoom, roundTrip } from "./helpers/workerd-socket";
 
 describe("room messages", () => {
+  it("keeps the welcome's presence list exact as users come and go, whatever their names hold", async () => {
+    const room = freshRoom();
+    // Names that would break a careless splice into the welcome's JSON.
+    const odd = await openRoom(room, { sub: "odd", name: 'say "presence":[] $& $1 \\' });
+    const bob = await openRoom(room, { sub: "bob" });
+    expect(bob.welcome.presence).toEqual([
+      { id: "odd", name: 'say "presence":[] $& $1 \\' },
+      { id: "bob", name: "bob" },
+    ]);
+    bob.send({ type: "leave_room" });
+    await bob.frames.closed();
+    const carol = await openRoom(room, { sub: "carol" });
+    expect(carol.welcome.presence.map((u) => u.id)).toEqual(["odd", "carol"]);
+    const dave = await openRoom(room, { sub: "dave" });
+    expect(dave.welcome.presence.map((u) => u.id)).toEqual(["odd", "carol", "dave"]);
+    expect(dave.welcome.room).toBe(room);
+    await roundTrip(odd);
+  });
+
   it("welcomes, broadcasts to everyone, acks the sender and stores in seq order", async () => {
     const room = freshRoom();
     const alice = await openRoom(room, { sub: "alice", name: "Alice" });

@@ -42,6 +42,18 @@ export function sendFrame(ws: WebSocket, frame: AnyServerFrame): void {
   }
 }
 
+/**
+ * Sends a frame already serialized (a welcome assembled from cached parts);
+ * like {@link sendFrame}, a closing socket is skipped.
+ */
+export function sendText(ws: WebSocket, text: string): void {
+  try {
+    ws.send(text);
+  } catch {
+    // Closed or closing: its close handler does the bookkeeping.
+  }
+}
+
 /** Sends one frame to every open socket but `except`, serializing it once. */
 export function broadcast(sockets: readonly WebSocket[], frame: AnyServerFrame, except?: WebSocket): void {
   const text = JSON.stringify(frame);

@@ -29,6 +29,14 @@ export class PresenceIndex {
    */
   readonly #gone = new Set<string>();
 
+  /**
+   * {@link list} as JSON array items (no brackets), kept up to date as users
+   * arrive (appended) and rebuilt after a departure: a room filling up sends
+   * every joiner the whole list, and serializing it afresh each time was a
+   * large share of a join's CPU.
+   */
+  #json: string | undefined;
+
   constructor(private readonly sockets: () => WebSocket[]) {}
 
   /** Records a new connection; true when it is the user's first. */
@@ -38,6 +46,10 @@ export class PresenceIndex {
     if (!entry) {
       entry = { user, connIds: new Set() };
       users.set(user.id, entry);
+      if (this.#json !== undefined) {
+        const item = JSON.stringify(user);
+        this.#json = this.#json === "" ? item : `${this.#json},${item}`;
+      }
     }
     if (!entry.connIds.has(connId)) {
       entry.connIds.add(connId);
@@ -53,7 +65,7 @@ export class PresenceIndex {
     const entry = users.get(userId);
     if (entry?.connIds.delete(connId)) this.#connections -= 1;
     if (entry && entry.connIds.size > 0) return false;
-    users.delete(userId);
+    if (users.delete(userId)) this.#json = undefined;
     if (this.#gone.has(userId)) return false;
     this.#gone.add(userId);
     return true;
@@ -67,6 +79,14 @@ export class PresenceIndex {
   /** Every present user, once each. */
   list(): UserRef[] {
     return [...this.#load().values()].map((e) => e.user);
+  }
+
+  /** `JSON.stringify(this.list())`, from the cache. */
+  listJson(): string {
+    this.#json ??= this.list()
+      .map((user) => JSON.stringify(user))
+      .join(",");
+    return `[${this.#json}]`;
   }
 
   /** Live connections in the room. */
@@ -87,6 +107,7 @@ export class PresenceIndex {
     }
     this.#users = users;
     this.#connections = connections;
+    this.#json = undefined;
     return users;
   }
 }

@@ -23,7 +23,7 @@ import { HibernatingObject } from "../hibernation/hibernating-object";
 import { type LogEntry, MessageLog, type MessagePage } from "../hibernation/message-log";
 import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
-import { sendFrame } from "../hibernation/sockets";
+import { sendText } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
 import type { BanList, BannedBody, HistoryEntry, WelcomeFrame } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
@@ -85,18 +85,26 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
       [diffs ? PresenceTag.Diff : PresenceTag.Each],
       (ws, att, now) => {
         this.presence.join(ws, att, now);
-        sendFrame(ws, {
+        const frame = {
           type: "welcome",
           clientId: att.connId,
           user: att.user,
           room,
           seq: this.store.seq,
-          presence: this.presence.list(),
+          // Filled in below from the cached JSON of the list (see PresenceIndex).
+          presence: [],
           history: history.map((entry) => this.files.link(entry, now)),
           ...welcome,
           settings: this.moderation.settings(),
           canModerate: att.role !== undefined,
-        } satisfies WelcomeFrame);
+        } satisfies WelcomeFrame;
+        // The first `"presence":[]` is this field: nothing before it can hold those
+        // characters unescaped (a `"` inside a JSON string is always `\"`).
+        const list = this.presence.listJson();
+        sendText(
+          ws,
+          JSON.stringify(frame).replace('"presence":[]', () => `"presence":${list}`),
+        );
       },
     );
   }

@@ -50,6 +50,15 @@ export class RoomPresence {
     return users;
   }
 
+  /** `JSON.stringify(this.list())`, with the connected users' part cached (see PresenceIndex). */
+  listJson(): string {
+    const graced = this.#grace.users().filter((user) => !this.#index.has(user.id));
+    const connected = this.#index.listJson();
+    if (graced.length === 0) return connected;
+    const extra = graced.map((user) => JSON.stringify(user)).join(",");
+    return connected === "[]" ? `[${extra}]` : `${connected.slice(0, -1)},${extra}]`;
+  }
+
   /** A present user by id (connected or within their grace). */
   find(userId: string): UserRef | undefined {
     return this.list().find((u) => u.id === userId);
