@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { WORKERD_WEBHOOK_SECRET } from "./test/e2e/webhook-receiver-setup";
@@ -19,6 +20,11 @@ function freePort(): Promise<number> {
 const webhookPort = Number(process.env.ROOMCAST_TEST_WEBHOOK_PORT ?? (await freePort()));
 process.env.ROOMCAST_TEST_WEBHOOK_PORT = String(webhookPort);
 
+// The demo's files, packed by `npm run build:client` (wrangler.toml has the same alias).
+const publicFiles = {
+  "@roomcast/public-files": fileURLToPath(new URL("./.build/public-files.js", import.meta.url)),
+};
+
 /** The scrape token the workerd tests configure (METRICS_TOKEN). */
 const WORKERD_METRICS_TOKEN = "workerd-test-metrics-token";
 
@@ -37,6 +43,7 @@ export default defineConfig({
             miniflare: { bindings: { PRESENCE_BATCH_ABOVE: "2", METRICS_TOKEN: WORKERD_METRICS_TOKEN } },
           }),
         ],
+        resolve: { alias: publicFiles },
         test: {
           name: "workerd",
           include: ["test/**/*.test.ts"],
@@ -60,6 +67,7 @@ export default defineConfig({
             miniflare: { bindings: { RATE_LIMIT_PER_MINUTE: "6", TYPING_RATE_PER_MINUTE: "4" } },
           }),
         ],
+        resolve: { alias: publicFiles },
         test: {
           name: "workerd-limits",
           include: ["test/limits/**/*.test.ts"],
@@ -75,6 +83,7 @@ export default defineConfig({
             miniflare: { bindings: { LOG_ROOM_WAKEUPS: "true" } },
           }),
         ],
+        resolve: { alias: publicFiles },
         test: { name: "wakeups", include: ["test/wakeups/**/*.test.ts"] },
       },
       {
@@ -92,6 +101,7 @@ export default defineConfig({
             },
           }),
         ],
+        resolve: { alias: publicFiles },
         test: {
           name: "workerd-webhooks",
           include: ["test/webhooks/**/*.test.ts"],

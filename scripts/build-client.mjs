@@ -29,3 +29,6 @@ try {
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }
+
+// The demo, SDK bundle included, packed for the worker to serve (see build-public-files.mjs).
+await import("./build-public-files.mjs");

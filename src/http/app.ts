@@ -17,6 +17,7 @@ import { metricsRoute } from "./metrics-route";
 import { moderationRoutes } from "./moderation-routes";
 import { refusalCounter } from "./refusal-counter";
 import { roomsRoutes } from "./rooms-routes";
+import { staticFile } from "./static-files";
 
 /** The Hono application served by the worker. */
 export const app = new Hono<{ Bindings: Env }>();
@@ -35,7 +36,10 @@ app.route("/v1/admin", adminRoutes);
 app.route("/dev", devRoutes);
 app.route("/", metricsRoute);
 
-app.notFound((c) => c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404));
+// The demo's files (no route matched them): served here, not by an asset router (see static-files.ts).
+app.notFound(
+  (c) => staticFile(c.req.raw) ?? c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404),
+);
 
 app.onError((err, c) => {
   if (err instanceof HttpError) return c.json(err.body(), err.status, err.headers);
