@@ -76,6 +76,8 @@ export interface Config {
   alertWebhookUrl: string;
   /** First retry of a failed alert webhook after this long (ms), doubling after. */
   alertRetryMs: number;
+  /** The pre-publish hook (`PUBLISH_HOOK_URL`); undefined when off. */
+  publishHook: PublishHookConfig | undefined;
 }
 
 /** Where and how room events are delivered (docs/webhooks.md). */
@@ -88,6 +90,15 @@ export interface EventWebhookConfig {
   retryBaseMs: number;
   /** Pending events a room keeps before dropping the oldest. */
   queueLimit: number;
+}
+
+/** The pre-publish hook (docs/webhooks.md). */
+export interface PublishHookConfig {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  /** What a timeout or a broken answer means: store as sent, or refuse. */
+  failure: "allow" | "reject";
 }
 
 /** What the room does with content that matches the content policy's patterns. */
@@ -197,6 +208,20 @@ function eventWebhook(vars: VarSource): EventWebhookConfig | undefined {
   };
 }
 
+function publishHook(vars: VarSource): PublishHookConfig | undefined {
+  if (vars.PUBLISH_HOOK_URL === undefined || vars.PUBLISH_HOOK_URL === "") return undefined;
+  const failure = vars.PUBLISH_HOOK_FAILURE ?? "reject";
+  if (failure !== "allow" && failure !== "reject" && failure !== "") {
+    throw new ConfigError("PUBLISH_HOOK_FAILURE must be allow or reject");
+  }
+  return {
+    url: httpUrl(vars, "PUBLISH_HOOK_URL"),
+    secret: webhookSecret(vars, "PUBLISH_HOOK_SECRET", "PUBLISH_HOOK_URL"),
+    timeoutMs: positiveInt(vars, "PUBLISH_HOOK_TIMEOUT_MS", 2000),
+    failure: failure === "allow" ? "allow" : "reject",
+  };
+}
+
 const cache = new WeakMap<object, Config>();
 
 /**
@@ -256,6 +281,7 @@ export function readConfig(env: object): Config {
     alertMaxLatencyMs: positiveInt(vars, "ALERT_MAX_LATENCY_MS", 1000),
     alertWebhookUrl: webhookUrl(vars, "ALERT_WEBHOOK_URL"),
     alertRetryMs: positiveInt(vars, "ALERT_RETRY_MS", 30_000),
+    publishHook: publishHook(vars),
   };
   cache.set(env, config);
   return config;

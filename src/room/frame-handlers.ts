@@ -13,7 +13,7 @@ import { type ClientFrame, privateRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import { moderationHandlers } from "./moderation/handlers";
 import type { RoomDO } from "./room-do";
-import { postMessage } from "./room-message";
+import { submitMessage } from "./room-message";
 
 /** What the room does with one frame type (`auth` is answered by HibernatingObject). */
 export type Handler<T extends keyof RoomHandlers> = RoomHandlers[T];
@@ -27,13 +27,19 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
     refuse(ws, ErrorCode.InvalidMessage, "room does not match this connection's room", frame.cid);
     return;
   }
-  const outcome = postMessage(
+  const outcome = submitMessage(
     room,
     { kind: "socket", att },
     { room: att.room, content: frame.content, cid: frame.cid },
     now,
     ws,
   );
+  // A promise only when a pre-publish hook is configured (see submitMessage).
+  if (outcome instanceof Promise) {
+    return outcome.then((settled) => {
+      if (settled.kind === "refused") sendFrame(ws, settled.error);
+    });
+  }
   if (outcome.kind === "refused") sendFrame(ws, outcome.error);
 };
 

@@ -32,6 +32,7 @@ import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
 import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
 import { RoomModeration } from "./moderation/room-moderation";
+import { PublishHook } from "./publish-hook";
 import { RoomEvents } from "./room-events";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
@@ -46,6 +47,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   readonly serviceLimiter: RateLimiter;
   /** Room event webhooks; undefined (and no table, no query) when `EVENT_WEBHOOK_URL` is empty. */
   readonly events: RoomEvents | undefined;
+  /** The pre-publish hook; undefined when `PUBLISH_HOOK_URL` is empty (the message path then never awaits). */
+  readonly publishHook: PublishHook | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema, "room");
@@ -65,6 +68,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     );
     const webhook = this.config.eventWebhook;
     this.events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
+    const hook = this.config.publishHook;
+    this.publishHook = hook ? new PublishHook(hook, this.config.maxContentChars) : undefined;
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -172,9 +177,16 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   }
 
   /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
-  publish(req: PublishRequest): PublishOutcome {
+  publish(req: PublishRequest): PublishOutcome | Promise<PublishOutcome> {
     const outcome = publishForService(this, req, Date.now());
-    // A stored message's count joins that commit.
+    // A stored message's count joins that commit (once the pre-publish hook, if
+    // one is asked, has answered and the message is stored).
+    if (outcome instanceof Promise) {
+      return outcome.then((settled) => {
+        this.counters.settle(Date.now(), true);
+        return settled;
+      });
+    }
     this.counters.settle(Date.now(), true);
     return outcome;
   }

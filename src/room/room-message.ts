@@ -4,6 +4,9 @@
  * checked (content policy, a `cid` retry, mute and slow mode for users), stored
  * under the next seq, acked and broadcast here, so a published message is
  * stored, de-duplicated and delivered exactly as a typed one is.
+ *
+ * With a pre-publish hook configured ({@link submitMessage}), the hook is asked
+ * between the checks and the store; without one, nothing here awaits.
  */
 import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
@@ -115,4 +118,38 @@ function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
     seq: message.seq,
     timestamp: message.timestamp,
   } satisfies AckFrame);
+}
+
+/**
+ * {@link postMessage}, asking the pre-publish hook first when one is configured.
+ * Without a hook this is postMessage itself, synchronously (no await is added to
+ * the message path). With one, the checks run at once (a refused or retried
+ * message never reaches the hook), the hook is asked, and the verdict is applied
+ * in arrival order: a rejection is `error forbidden`; otherwise the (possibly
+ * rewritten) message goes through postMessage, which checks the retry, mute and
+ * slow mode again, since other frames ran while the hook was asked.
+ */
+export function submitMessage(
+  room: RoomDO,
+  author: MessageAuthor,
+  req: MessageRequest,
+  now: number,
+  ackTo?: WebSocket,
+): MessageOutcome | Promise<MessageOutcome> {
+  const hook = room.publishHook;
+  if (!hook) return postMessage(room, author, req, now, ackTo);
+  const admitted = admitMessage(room, author, req, now);
+  if (admitted?.kind === "refused") return admitted;
+  if (admitted?.kind === "retry") {
+    if (ackTo) ack(ackTo, admitted.message, req.cid);
+    return admitted;
+  }
+  const from = author.kind === "socket" ? author.att.user : author.from;
+  const verdict = hook.ask({ room: req.room, from, content: req.content, cid: req.cid }, now);
+  return hook.inOrder(verdict, (decided): MessageOutcome => {
+    if (decided.kind === "reject") {
+      return { kind: "refused", error: errorFrame(ErrorCode.Forbidden, decided.reason, { ref: req.cid }) };
+    }
+    return postMessage(room, author, { ...req, content: decided.content }, Date.now(), ackTo);
+  });
 }

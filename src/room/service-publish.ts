@@ -7,7 +7,7 @@
  */
 import type { ErrorFrame, UserRef } from "../protocol/frames";
 import type { RoomDO } from "./room-do";
-import { type AckFields, postMessage } from "./room-message";
+import { type AckFields, submitMessage } from "./room-message";
 
 /** What the worker asks the room (RPC). */
 export interface PublishRequest {
@@ -29,7 +29,11 @@ export type PublishOutcome =
  * Publishes one message for a service: rate limited (every call takes a token,
  * retries included, as every frame does on a socket), then posted.
  */
-export function publishForService(room: RoomDO, req: PublishRequest, now: number): PublishOutcome {
+export function publishForService(
+  room: RoomDO,
+  req: PublishRequest,
+  now: number,
+): PublishOutcome | Promise<PublishOutcome> {
   const verdict = room.serviceLimiter.take(req.service.id, now);
   if (!verdict.ok) {
     return {
@@ -43,11 +47,10 @@ export function publishForService(room: RoomDO, req: PublishRequest, now: number
       } satisfies ErrorFrame,
     };
   }
-  const outcome = postMessage(
+  return submitMessage(
     room,
     { kind: "service", service: req.service, from: req.from ?? req.service },
     { room: req.room, content: req.content, cid: req.cid },
     now,
   );
-  return outcome;
 }

@@ -5,7 +5,10 @@
  * `/ok` answers 204; `/fail-first` answers 500 to the first attempt of each
  * `webhook-id`, then 204; `/down` always 503; `/slow` never answers within a
  * test's timeout; `/switch` follows the mode set with `PUT /mode/ok` or
- * `PUT /mode/down`. `GET /log` returns the record (for tests running in workerd,
+ * `PUT /mode/down`. As a pre-publish hook: `/hook/accept`, `/hook/reject`,
+ * `/hook/rewrite` (upper-cases the content), `/hook/error` (500), `/hook/slow`
+ * (never answers), `/hook/order` (accepts, answering content that starts with
+ * "slow" 400 ms late). `GET /log` returns the record (for tests running in workerd,
  * which reach this receiver over HTTP).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
@@ -31,6 +34,20 @@ export interface WebhookReceiver {
   /** Waits until `count` verified deliveries match `filter` (explicit timeout). */
   waitFor(filter: (d: Delivery) => boolean, count?: number, timeoutMs?: number): Promise<Delivery[]>;
   close(): Promise<void>;
+}
+
+/** The pre-publish hook's answers, by path. */
+function answerHook(path: string, event: Delivery["event"], res: import("node:http").ServerResponse): void {
+  const content = String(event?.data.content ?? "");
+  const json = (body: object): void => {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  };
+  if (path === "/hook/accept") json({ action: "accept" });
+  else if (path === "/hook/reject") json({ action: "reject", reason: "not on this channel" });
+  else if (path === "/hook/rewrite") json({ action: "rewrite", content: content.toUpperCase() });
+  else if (path === "/hook/order")
+    setTimeout(() => json({ action: "accept" }), content.startsWith("slow") ? 400 : 0);
+  else res.writeHead(500).end();
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string {
@@ -92,7 +109,11 @@ export async function startWebhookReceiver(secret: string, port = 0): Promise<We
         status,
       });
       for (const wake of waiters.splice(0)) wake();
-      if (path === "/slow") return; // never answered: the sender's timeout ends it
+      if (path === "/slow" || path === "/hook/slow") return; // never answered: the sender's timeout ends it
+      if (path.startsWith("/hook/") && verified) {
+        answerHook(path, event, res);
+        return;
+      }
       res.writeHead(status).end();
     });
   });
