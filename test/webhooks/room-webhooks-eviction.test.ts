@@ -7,6 +7,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { freshRoom, signTestToken } from "../helpers/tokens";
+import { openRoom } from "../helpers/workerd-socket";
 
 const receiver = new URL(env.EVENT_WEBHOOK_URL).origin;
 
@@ -108,5 +109,23 @@ describe("room event webhooks across eviction", { timeout: 30_000 }, () => {
     });
     await vi.waitUntil(async () => (await outboxOf(room)).rows.length === 0, { timeout: 5000, interval: 20 });
     expect(await outboxOf(room)).toEqual({ rows: [], alarm: null });
+  });
+
+  it("adds no wake-up to a room with sockets: once delivered, its alarm is the idle sweep's", async () => {
+    const room = freshRoom();
+    const joinedAt = Date.now();
+    const alice = await openRoom(room, { sub: "alice" });
+    alice.send({ type: "room_message", content: "hi", cid: "w1" });
+    await alice.frames.next("ack");
+    // user.joined and message.created, both delivered.
+    await vi.waitUntil(async () => (await deliveriesFor(room)).filter((d) => d.status === 204).length >= 2, {
+      timeout: 10_000,
+      interval: 50,
+    });
+    await vi.waitUntil(async () => (await outboxOf(room)).rows.length === 0, { timeout: 5000, interval: 20 });
+    const { alarm } = await outboxOf(room);
+    // IDLE_TIMEOUT_MS (60 s) after the connection's activity: not a webhook retry.
+    expect(alarm).toBeGreaterThanOrEqual(joinedAt + 60_000 - 1000);
+    alice.ws.close(1000);
   });
 });
