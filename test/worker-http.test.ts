@@ -3,6 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/http/app";
+import type { ServiceLimits } from "../src/protocol/requests";
 import { refusal } from "./helpers/refusal";
 import { freshRoom, signTestToken } from "./helpers/tokens";
 import { openRoom, upgradeRequest } from "./helpers/workerd-socket";
@@ -15,6 +16,33 @@ describe("GET /health", () => {
     const res = await exports.default.fetch("http://roomcast.test/health");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok", version: expect.any(String) });
+  });
+});
+
+describe("GET /v1/limits", () => {
+  it("publishes the limits the room enforces, readable from any origin without a token", async () => {
+    const res = await exports.default.fetch("http://roomcast.test/v1/limits", {
+      headers: { Origin: "https://app.example" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const limits = (await res.json()) as ServiceLimits;
+    expect(limits).toEqual({
+      maxContentChars: expect.any(Number),
+      maxMessageBytes: expect.any(Number),
+      messagesPerMinute: expect.any(Number),
+      typingPerMinute: expect.any(Number),
+      maxFileBytes: expect.any(Number),
+      allowedFileTypes: expect.arrayContaining(["image/png"]),
+      uploadsPerMinute: expect.any(Number),
+    });
+    // The figure a composer sizes itself by is the room's own rule: exactly the
+    // limit is stored, one unit more is refused.
+    const alice = await openRoom(freshRoom(), { sub: "alice" });
+    alice.send({ type: "room_message", content: "x".repeat(limits.maxContentChars), cid: "at" });
+    expect(await alice.frames.next("ack")).toMatchObject({ cid: "at" });
+    alice.send({ type: "room_message", content: "x".repeat(limits.maxContentChars + 1), cid: "over" });
+    expect(await alice.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "over" });
   });
 });
 

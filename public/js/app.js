@@ -1,7 +1,7 @@
 // The Roomcast demo: sign in, join a room, chat. Plain ES modules on top of
 // the bundled SDK (public/vendor/, built from src/client by `npm run build:client`).
 import { RoomcastClient } from "../vendor/roomcast-client.js";
-import { renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
+import { loadLimits, renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
 import { isTokenRefusal, refusalText, resetConnection, showConnection } from "./connection-ui.js";
 import { DirectMessages } from "./direct-messages.js";
 import { byId } from "./dom.js";
@@ -303,3 +303,6 @@ olderButton.addEventListener("click", async () => {
 
 if (session) showChat();
 else showSignin();
+
+// The composer sizes itself by the deployment's MAX_CONTENT_CHARS.
+void loadLimits();

@@ -2,8 +2,28 @@
 // sidebar drawer on narrow screens.
 import { el } from "./dom.js";
 
-/** The server's MAX_CONTENT_CHARS (its default): longer messages are refused, so they are not sent. */
-export const MAX_CONTENT_CHARS = 10_000;
+/**
+ * The server's MAX_CONTENT_CHARS: longer messages are refused, so they are not
+ * sent. Its default until {@link loadLimits} reads the deployment's own.
+ */
+let maxContentChars = 10_000;
+
+/**
+ * Reads the deployment's limits (`GET /v1/limits`, no token needed). A failure
+ * keeps the default: the server still refuses what is too long, with a reason.
+ * @returns {Promise<void>}
+ */
+export async function loadLimits() {
+  try {
+    const res = await fetch("/v1/limits");
+    if (!res.ok) return;
+    /** @type {import("../vendor/roomcast-client.js").ServiceLimits} */
+    const limits = await res.json();
+    maxContentChars = limits.maxContentChars;
+  } catch {
+    // Offline at load: the default stands until the next load.
+  }
+}
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line, it grows with its text.
@@ -19,11 +39,11 @@ export function wireComposer({ form, input, counter, onSend, onTyping }) {
   };
   const count = () => {
     const length = input.value.length;
-    const over = length > MAX_CONTENT_CHARS;
-    counter.hidden = length < MAX_CONTENT_CHARS * 0.9;
+    const over = length > maxContentChars;
+    counter.hidden = length < maxContentChars * 0.9;
     counter.textContent = over
-      ? `${length.toLocaleString()} / ${MAX_CONTENT_CHARS.toLocaleString()} — too long to send`
-      : `${length.toLocaleString()} / ${MAX_CONTENT_CHARS.toLocaleString()}`;
+      ? `${length.toLocaleString()} / ${maxContentChars.toLocaleString()} — too long to send`
+      : `${length.toLocaleString()} / ${maxContentChars.toLocaleString()}`;
     counter.classList.toggle("over", over);
     input.setAttribute("aria-invalid", String(over));
     return over;

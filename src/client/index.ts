@@ -11,7 +11,7 @@
 export type { ErrorCode } from "../protocol/codes";
 export { CloseCode, PING_FRAME, SUBPROTOCOL } from "../protocol/codes";
 export type * from "../protocol/frames";
-export type { HistoryRequest } from "../protocol/requests";
+export type { HistoryRequest, ServiceLimits } from "../protocol/requests";
 export { isValidRoomName, ROOM_NAME_PATTERN } from "../protocol/room-name";
 export { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from "./backoff";
 export {

@@ -13,6 +13,7 @@ import { adminRoutes } from "./admin-routes";
 import { devRoutes } from "./dev-routes";
 import { HttpError } from "./http-error";
 import { inboxRoutes } from "./inbox-routes";
+import { limitsRoute } from "./limits-route";
 import { metricsRoute } from "./metrics-route";
 import { moderationRoutes } from "./moderation-routes";
 import { refusalCounter } from "./refusal-counter";
@@ -25,6 +26,7 @@ export const app = new Hono<{ Bindings: Env }>();
 // Every refusal is counted for the stats (after the response, never before it).
 app.use("*", refusalCounter);
 app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
+app.route("/", limitsRoute);
 // Uploads first: their route runs its own guard after CORS and body draining
 // (see upload-route.ts), and answers before the other room routes' middleware.
 app.route("/v1/rooms", roomFileRoutes);
