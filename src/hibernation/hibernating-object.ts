@@ -6,66 +6,41 @@
  * memory: per-socket state is in attachments, object state in SQLite, and the
  * idle/expiry sweep is an alarm (no timers).
  *
- * This class owns the socket lifecycle only: accept, the boundary of every
- * frame (expiry, parse, ping, rate limit and strikes), token refresh (`auth`),
- * close and error bookkeeping, the sweep, and departures. What a frame means, and what a
+ * This class owns the socket lifecycle only: accept, each frame's way in
+ * (expiry, then the boundary checks of {@link FrameGate}, then `auth` refreshes
+ * in socket-token-refresh.ts or the handler via frame-dispatch.ts), close and
+ * error bookkeeping, the sweep, and departures. What a frame means, and what a
  * departure means to others, is the subclass's job ({@link FrameHandlers},
  * {@link onLeave}, {@link onAlarm}).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { z } from "zod";
-import { checkRefreshToken, type RefreshScope } from "../auth/token-refresh";
+import type { RefreshScope } from "../auth/token-refresh";
 import type { Identity } from "../auth/verify";
 import { type Config, readConfig } from "../config";
 import { AbuseReports } from "../guard/abuse-reports";
 import { logEvent } from "../logging/log";
-import {
-  CloseCode,
-  ErrorCode,
-  isReservedCloseCode,
-  PING_FRAME,
-  PONG_FRAME,
-  SUBPROTOCOL,
-} from "../protocol/codes";
-import type { AuthOkFrame } from "../protocol/frames";
+import { CloseCode, isReservedCloseCode, PING_FRAME, PONG_FRAME, SUBPROTOCOL } from "../protocol/codes";
 import { type AuthFrame, HISTORY_PAGE_MAX } from "../protocol/schemas";
 import { ackSerial } from "../stats/frame-tally";
 import { ObjectCounters } from "../stats/object-counters";
 import type { SourceKind } from "../stats/report";
 import { readAttachment, type SocketAttachment, writeAttachment } from "./attachment";
-import { errorFrame } from "./error-frame";
 import type { ForwardedUpgrade } from "./forwarded-upgrade";
+import { dispatchFrame, type FrameHandlers } from "./frame-dispatch";
+import { FrameGate, type TypedFrame } from "./frame-gate";
 import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
-import { frameParser, type ParseResult } from "./parse-frame";
 import { RateLimiter } from "./rate-limiter";
-import { sendFrame } from "./sockets";
+import { refreshSocketToken, type TokenRefreshOwner } from "./socket-token-refresh";
+
+export type { FrameHandlers } from "./frame-dispatch";
+export type { TypedFrame } from "./frame-gate";
 
 /** RFC 6455's code for a connection lost without a close frame (counted, never sent). */
 const ABNORMAL_CLOSURE = 1006;
 
 /** Attachment writes for activity alone are skipped within this window (the sweep is coarser). */
 const ACTIVITY_WRITE_INTERVAL_MS = 1000;
-
-/** Every client frame has a type; `ping` is the one every object answers itself. */
-export interface TypedFrame {
-  type: string;
-}
-
-/**
- * What an object does with each valid client frame, one function per `type`
- * (but `auth`, which this class answers for every kind of socket).
- * A returned promise is awaited; if it (or the call) throws, the client gets
- * `error internal` with the frame's `cid` as `ref`.
- */
-export type FrameHandlers<O, A, F extends TypedFrame> = {
-  [T in Exclude<F["type"], "auth">]: (
-    object: O,
-    ws: WebSocket,
-    att: A,
-    frame: Extract<F, { type: T }>,
-    now: number,
-  ) => void | Promise<void>;
-};
 
 /**
  * A Durable Object with hibernating sockets whose attachments are `A` and whose
@@ -77,18 +52,15 @@ export abstract class HibernatingObject<
 > extends DurableObject<Env> {
   readonly config: Config;
   readonly limiter: RateLimiter;
-  /**
-   * Frames of type `light.type` take from this bucket first, and from the
-   * message budget only when it is empty (a room sets it for typing
-   * indicators, so typing does not spend what the documented message limit promises).
-   */
-  protected light: { type: F["type"]; limiter: RateLimiter } | undefined;
+  /** The boundary of every frame: pings, budgets, strikes, parsing (see FrameGate). */
+  protected readonly gate: FrameGate<F>;
   /** Strikes against connections' IPs and the content policy (the abuse guard). */
   readonly abuse: AbuseReports;
   /** What this object counts for monitoring (see ObjectCounters: no wake-up, no write of its own per message). */
   readonly counters: ObjectCounters;
-  readonly #parse: (raw: string | ArrayBuffer) => ParseResult<F>;
   readonly #kind: SourceKind;
+  /** The narrow view of this object a token refresh gets. */
+  readonly #refreshOwner: TokenRefreshOwner<A>;
 
   /**
    * `schema` builds the client-frame schema from the config (once per wake-up);
@@ -102,7 +74,19 @@ export abstract class HibernatingObject<
     this.abuse = new AbuseReports(ctx, env, this.config, this);
     this.counters = new ObjectCounters(ctx, env, this.config, kind);
     this.#kind = kind;
-    this.#parse = frameParser(schema(this.config), this.config.maxMessageBytes);
+    this.gate = new FrameGate(
+      schema(this.config),
+      this.config.maxMessageBytes,
+      this.limiter,
+      this.config.rateLimitStrikes,
+      this,
+    );
+    this.#refreshOwner = {
+      env,
+      scope: (att) => this.refreshScope(att),
+      refreshed: (att, identity) => this.onTokenRefreshed(att, identity),
+      ensureAlarmBy: (due) => this.ensureAlarmBy(due),
+    };
     // Answered by the runtime while the object sleeps; the sweep reads the
     // auto-response timestamp so these pings still count as activity.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
@@ -191,13 +175,13 @@ export abstract class HibernatingObject<
     const { strikes, invalidFrames } = att;
     att.lastActive = now;
     const acks = ackSerial();
-    const { frame, charged } = this.#admit(ws, att, raw, now);
+    const { frame, charged } = this.gate.admit(ws, att, raw, now);
     const pending =
       frame === undefined
         ? undefined
         : frame.type === "auth"
-          ? this.#refreshToken(ws, frame as unknown as AuthFrame)
-          : this.#dispatch(ws, att, frame, now);
+          ? refreshSocketToken(ws, frame as unknown as AuthFrame, this.#refreshOwner)
+          : dispatchFrame(this.handlers, this, ws, att, frame, now);
     const changed = att.strikes !== strikes || att.invalidFrames !== invalidFrames;
     // Written before any await, so a slower frame never writes back an older state.
     if ((dirty || changed) && !att.left) writeAttachment(ws, att);
@@ -276,8 +260,7 @@ export abstract class HibernatingObject<
       if (verdict.close) this.depart(ws, att, verdict.code, verdict.reason);
       else deadlines.push(verdict.deadline);
     }
-    this.limiter.prune(now);
-    this.light?.limiter.prune(now);
+    this.gate.prune(now);
     // The room's own alarm: with no connection left, no other event may come, so
     // this is its last report (its live connections drop to 0 in the stats).
     this.counters.settle(now, true, deadlines.length === 0);
@@ -317,67 +300,6 @@ export abstract class HibernatingObject<
   }
 
   /**
-   * The boundary of one frame: pings are answered, everything else costs a
-   * token (refusals count strikes; enough of them close with 4008), and
-   * invalid frames are refused. Returns the frame to handle, if any, and
-   * whether a token was taken (a write to the bucket).
-   */
-  #admit(ws: WebSocket, att: A, raw: string | ArrayBuffer, now: number): { frame?: F; charged: boolean } {
-    const parsed = this.#parse(raw);
-    if (parsed.ok && parsed.frame.type === "ping") {
-      // A ping that is not byte-for-byte the auto-response text still gets a pong.
-      sendFrame(ws, { type: "pong" });
-      return { charged: false };
-    }
-    // Every other frame, valid or not, costs a token: floods of garbage are limited too.
-    const verdict =
-      parsed.ok && this.light?.type === parsed.frame.type && this.light.limiter.take(att.user.id, now).ok
-        ? ({ ok: true } as const)
-        : this.limiter.take(att.user.id, now);
-    if (!verdict.ok) {
-      att.strikes += 1;
-      const ref = parsed.ok ? cidOf(parsed.frame) : parsed.error.ref;
-      sendFrame(
-        ws,
-        errorFrame(ErrorCode.RateLimited, "too many messages; slow down", {
-          ref,
-          retryAfterMs: verdict.retryAfterMs,
-        }),
-      );
-      if (att.strikes >= this.config.rateLimitStrikes) {
-        this.depart(ws, att, CloseCode.RateLimited, "rate limit exceeded");
-        this.abuse.strike(att, "rate_limit_close");
-      }
-      return { charged: true };
-    }
-    att.strikes = 0;
-    if (!parsed.ok) {
-      sendFrame(ws, parsed.error);
-      this.abuse.invalidFrame(att);
-      return { charged: true };
-    }
-    return { frame: parsed.frame, charged: true };
-  }
-
-  /** Runs the subclass's handler; a failure becomes `error internal` for that frame. */
-  #dispatch(ws: WebSocket, att: A, frame: F, now: number): Promise<void> | undefined {
-    try {
-      const handle = this.handlers[frame.type as Exclude<F["type"], "auth">] as (
-        object: this,
-        ws: WebSocket,
-        att: A,
-        frame: F,
-        now: number,
-      ) => void | Promise<void>;
-      const pending = handle(this, ws, att, frame, now);
-      return pending instanceof Promise ? pending.catch((err) => failed(ws, frame, err)) : undefined;
-    } catch (err) {
-      failed(ws, frame, err);
-      return undefined;
-    }
-  }
-
-  /**
    * Bookkeeping for a socket the peer closed or broke; returns when the alarm
    * must fire to finish what {@link onLeave} held back.
    */
@@ -391,36 +313,6 @@ export abstract class HibernatingObject<
   }
 
   /**
-   * `auth {token}`: a fresh token replaces the socket's old one without a
-   * reconnect. Checked like an upgrade's (same keys and policy, same user, the
-   * subclass's scope); the socket then expires at the new `exp`, which the
-   * sweep reads from the attachment. Any refusal leaves the old token in force.
-   */
-  async #refreshToken(ws: WebSocket, frame: AuthFrame): Promise<void> {
-    const before = readAttachment<A>(ws);
-    if (!before) return;
-    const outcome = await checkRefreshToken(this.env, frame.token, this.refreshScope(before));
-    if (!outcome.ok) {
-      const code = outcome.code === "unauthorized" ? ErrorCode.Unauthorized : ErrorCode.Internal;
-      sendFrame(ws, errorFrame(code, outcome.message, { ref: frame.cid }));
-      return;
-    }
-    // Verification awaited crypto, so other frames of this socket may have run
-    // meanwhile: update the attachment as it is now, not as it was.
-    const att = readAttachment<A>(ws);
-    if (!att || att.left) return;
-    att.exp = outcome.identity.exp;
-    this.onTokenRefreshed(att, outcome.identity);
-    writeAttachment(ws, att);
-    await this.ensureAlarmBy(att.exp * 1000);
-    sendFrame(ws, {
-      type: "auth_ok",
-      exp: att.exp,
-      ...(frame.cid ? { cid: frame.cid } : {}),
-    } satisfies AuthOkFrame);
-  }
-
-  /**
    * Makes sure the alarm (the sweep, and whatever {@link onAlarm} finishes)
    * runs by `due`: armed if unarmed, moved earlier if later. A socket that only
    * pings never reaches webSocketMessage, so only the sweep can notice its
@@ -431,19 +323,4 @@ export abstract class HibernatingObject<
     const armed = await this.ctx.storage.getAlarm();
     if (armed === null || armed > at) await this.ctx.storage.setAlarm(at);
   }
-}
-
-/**
- * Nothing was stored (a log append is one transaction); the ref lets the client
- * fail the right send instead of waiting for an ack that never comes.
- */
-function failed(ws: WebSocket, frame: TypedFrame, err: unknown): void {
-  console.error(`${frame.type} frame failed: ${err instanceof Error ? err.message : String(err)}`);
-  sendFrame(ws, errorFrame(ErrorCode.Internal, "internal error", { ref: cidOf(frame) }));
-}
-
-/** The id an error about `frame` echoes as `ref`: its `cid`, or a history request's `ref`. */
-function cidOf(frame: TypedFrame): string | undefined {
-  const cid = (frame as { cid?: unknown }).cid ?? (frame as { ref?: unknown }).ref;
-  return typeof cid === "string" ? cid : undefined;
 }

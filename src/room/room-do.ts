@@ -60,7 +60,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.files = new RoomFiles(ctx, env, this.config);
     this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
-    this.light = { type: "typing_indicator", limiter: typing };
+    this.gate.light = { type: "typing_indicator", limiter: typing };
     this.serviceLimiter = new RateLimiter(
       ctx.storage.sql,
       this.config.serviceRatePerMinute,
