@@ -2,7 +2,7 @@
  * File bytes in R2 (binding `FILES`): one object per file under `files/<id>`, with
  * its type and cleaned name as metadata, so serving a download needs no room.
  */
-import { checkedUpload, type UploadChecks } from "./upload-stream";
+import { type UploadChecks, uploadChecker } from "./upload-stream";
 
 /** What is stored beside the bytes. */
 export interface FileMeta {
@@ -24,9 +24,12 @@ export function fileKey(id: string): string {
 /**
  * Streams `body` into R2 under file `id` through the upload checks. R2 needs a
  * stream of known length, so the checked bytes flow into a `FixedLengthStream`
- * of the declared length: nothing is ever buffered whole. A refusal (or a body
- * that breaks off) aborts the write, and R2 keeps nothing of an aborted put.
- * Throws `FileRefusalError` for refusals.
+ * of the declared length: nothing is ever buffered whole. The first
+ * `SNIFF_BYTES` are read and checked before R2 is asked for anything, so a
+ * file whose first bytes contradict its type (or a body that already broke its
+ * length) costs no write at all; a later refusal, or a body that breaks off,
+ * aborts the write, and R2 keeps nothing of an aborted put. Every read, write,
+ * cancel and abort is awaited or caught here. Throws `FileRefusalError` for refusals.
  */
 export async function storeFileStream(
   bucket: R2Bucket,
@@ -35,17 +38,54 @@ export async function storeFileStream(
   checks: UploadChecks,
   meta: FileMeta,
 ): Promise<void> {
-  const source = body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-  const fixed = new FixedLengthStream(checks.length);
-  const piped = source.pipeThrough(checkedUpload(checks)).pipeTo(fixed.writable);
-  const put = bucket.put(fileKey(id), fixed.readable, putOptions(meta));
-  const [pipe, stored] = await Promise.allSettled([piped, put]);
-  if (pipe.status === "rejected") {
-    // Belt and braces: if the store completed anyway, remove it.
-    if (stored.status === "fulfilled") await bucket.delete(fileKey(id));
-    throw pipe.reason;
+  const check = uploadChecker(checks);
+  const reader = body?.getReader();
+  const next = async (): Promise<Uint8Array | undefined> => {
+    const chunk = reader ? await reader.read() : undefined;
+    return chunk === undefined || chunk.done ? undefined : chunk.value;
+  };
+  const head: Uint8Array[] = [];
+  let ended = false;
+  try {
+    while (!check.sniffed) {
+      const bytes = await next();
+      if (bytes === undefined) {
+        check.end();
+        ended = true;
+        break;
+      }
+      check.chunk(bytes);
+      head.push(bytes);
+    }
+  } catch (err) {
+    await reader?.cancel(err).catch(() => {});
+    throw err;
   }
-  if (stored.status === "rejected") throw stored.reason;
+  const fixed = new FixedLengthStream(checks.length);
+  // Observed at once: when the pump fails first, the put's rejection is expected.
+  const stored = bucket.put(fileKey(id), fixed.readable, putOptions(meta)).then(
+    () => undefined,
+    (reason: unknown) => ({ reason }),
+  );
+  const writer = fixed.writable.getWriter();
+  try {
+    for (const bytes of head) await writer.write(bytes);
+    if (!ended) {
+      for (let bytes = await next(); bytes !== undefined; bytes = await next()) {
+        check.chunk(bytes);
+        await writer.write(bytes);
+      }
+      check.end();
+    }
+    await writer.close();
+  } catch (err) {
+    await Promise.allSettled([reader?.cancel(err), writer.abort(err)]);
+    // Belt and braces: if the store completed anyway, remove it.
+    if ((await stored) === undefined) await bucket.delete(fileKey(id));
+    throw err;
+  }
+  const failed = await stored;
+  if (failed) throw failed.reason;
 }
 
 /**

@@ -2,8 +2,9 @@
  * The checks an upload passes while it streams, without ever holding the file:
  * bytes are counted as they flow (a body longer than its `Content-Length` or than
  * `MAX_FILE_BYTES` is cut off at the first byte too many), and the first bytes are
- * sniffed against the declared type. A refusal errors the stream, which aborts
- * the R2 write, so nothing is kept.
+ * sniffed against the declared type. The caller (file-objects.ts) checks the
+ * first bytes before it starts the R2 write, and aborts the write on a later
+ * refusal, so nothing is kept.
  */
 import { FileRefusalError } from "./file-refusal";
 import { headMatchesType, SNIFF_BYTES } from "./file-types";
@@ -16,12 +17,22 @@ export interface UploadChecks {
   type: string;
 }
 
+/** Checks an upload's chunks as they arrive; `chunk` and `end` throw `FileRefusalError` on a refusal. */
+export interface UploadChecker {
+  /** The next chunk, before it is written anywhere. */
+  chunk(bytes: Uint8Array): void;
+  /** The body ended. */
+  end(): void;
+  /** Whether the first bytes were checked against the type (and passed). */
+  readonly sniffed: boolean;
+}
+
 /**
- * A pass-through stream that counts and sniffs. Chunks move on as they arrive
- * (backpressure intact); only the first {@link SNIFF_BYTES} are copied aside.
- * @example body.pipeThrough(checkedUpload({ length, type })).pipeTo(fixed.writable)
+ * Counts and sniffs an upload's chunks; only the first {@link SNIFF_BYTES} are
+ * copied aside.
+ * @example const check = uploadChecker({ length, type }); check.chunk(bytes); check.end();
  */
-export function checkedUpload(checks: UploadChecks): TransformStream<Uint8Array, Uint8Array> {
+export function uploadChecker(checks: UploadChecks): UploadChecker {
   let received = 0;
   let head: Uint8Array | undefined = new Uint8Array(Math.min(SNIFF_BYTES, checks.length));
   const sniff = (complete: boolean) => {
@@ -35,9 +46,9 @@ export function checkedUpload(checks: UploadChecks): TransformStream<Uint8Array,
     }
     head = undefined;
   };
-  return new TransformStream({
-    transform(chunk, controller) {
-      if (received + chunk.byteLength > checks.length) {
+  return {
+    chunk(bytes) {
+      if (received + bytes.byteLength > checks.length) {
         throw new FileRefusalError({
           status: 413,
           error: "file_too_large",
@@ -45,13 +56,12 @@ export function checkedUpload(checks: UploadChecks): TransformStream<Uint8Array,
         });
       }
       if (head !== undefined && received < head.length) {
-        head.set(chunk.subarray(0, head.length - received), received);
+        head.set(bytes.subarray(0, head.length - received), received);
       }
-      received += chunk.byteLength;
+      received += bytes.byteLength;
       if (head !== undefined && received >= head.length) sniff(received >= checks.length);
-      controller.enqueue(chunk);
     },
-    flush() {
+    end() {
       if (received < checks.length) {
         throw new FileRefusalError({
           status: 400,
@@ -61,5 +71,8 @@ export function checkedUpload(checks: UploadChecks): TransformStream<Uint8Array,
       }
       sniff(true);
     },
-  });
+    get sniffed() {
+      return head === undefined;
+    },
+  };
 }
