@@ -87,12 +87,8 @@ export function postMessage(
   now: number,
   ackTo?: WebSocket,
 ): MessageOutcome {
-  const admitted = admitMessage(room, author, req, now);
-  if (admitted?.kind === "refused") return admitted;
-  if (admitted?.kind === "retry") {
-    if (ackTo) ack(ackTo, admitted.message, req.cid);
-    return admitted;
-  }
+  const early = answerEarly(room, author, req, now, ackTo);
+  if (early) return early;
   const from = author.kind === "socket" ? author.att.user : author.from;
   const stored = room.append({ userId: senderId(author), cid: req.cid }, now, (seq, timestamp) => ({
     type: "room_message",
@@ -108,6 +104,19 @@ export function postMessage(
   if (ackTo) ack(ackTo, stored, req.cid);
   broadcast(room.sockets(), stored satisfies RoomMessageFrame);
   return { kind: "stored", message: stored };
+}
+
+/** {@link admitMessage}, with a retry's original ack sent to `ackTo`: the outcome, unless the message may be stored. */
+function answerEarly(
+  room: RoomDO,
+  author: MessageAuthor,
+  req: MessageRequest,
+  now: number,
+  ackTo: WebSocket | undefined,
+): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
+  const admitted = admitMessage(room, author, req, now);
+  if (admitted?.kind === "retry" && ackTo) ack(ackTo, admitted.message, req.cid);
+  return admitted;
 }
 
 function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
@@ -138,12 +147,8 @@ export function submitMessage(
 ): MessageOutcome | Promise<MessageOutcome> {
   const hook = room.publishHook;
   if (!hook) return postMessage(room, author, req, now, ackTo);
-  const admitted = admitMessage(room, author, req, now);
-  if (admitted?.kind === "refused") return admitted;
-  if (admitted?.kind === "retry") {
-    if (ackTo) ack(ackTo, admitted.message, req.cid);
-    return admitted;
-  }
+  const early = answerEarly(room, author, req, now, ackTo);
+  if (early) return early;
   const from = author.kind === "socket" ? author.att.user : author.from;
   const verdict = hook.ask({ room: req.room, from, content: req.content, cid: req.cid }, now);
   return hook.inOrder(verdict, (decided): MessageOutcome => {

@@ -2,40 +2,27 @@
 // hook's signature with `standardwebhooks`) accepts, rejects or rewrites; a
 // timeout or an error follows PUBLISH_HOOK_FAILURE; slow verdicts never reorder
 // a room's messages, and acks stay matched to their cids.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RoomMessageFrame } from "../../src/protocol/frames";
 import { freshRoom, signTestToken } from "../helpers/tokens";
-import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
-import { joinRoom, type NodeSocket, type RunningWorker, startWorker } from "./worker-harness";
+import { useWebhookReceiver } from "./webhook-fixture";
+import { joinRoom, type NodeSocket, type RunningWorker } from "./worker-harness";
 
 const SECRET = `whsec_${Buffer.from("roomcast-e2e-publish-hook-secret").toString("base64")}`;
-let receiver: WebhookReceiver;
-const workers: RunningWorker[] = [];
-const opened: NodeSocket[] = [];
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver(SECRET);
-});
-afterAll(async () => {
-  for (const s of opened) s.ws.close(1000);
-  for (const w of workers) await w.close();
-  await receiver?.close();
-});
+const fx = useWebhookReceiver(SECRET);
 
 async function workerWithHook(path: string, extra: Record<string, string> = {}): Promise<RunningWorker> {
-  const worker = await startWorker({
-    PUBLISH_HOOK_URL: `${receiver.url}${path}`,
+  return fx.worker({
+    PUBLISH_HOOK_URL: `${fx.receiver.url}${path}`,
     PUBLISH_HOOK_SECRET: SECRET,
     PUBLISH_HOOK_TIMEOUT_MS: "500",
     ...extra,
   });
-  workers.push(worker);
-  return worker;
 }
 
 async function join(worker: RunningWorker, room: string, sub: string): Promise<NodeSocket> {
   const socket = await joinRoom(worker, room, await signTestToken({ sub }));
-  opened.push(socket);
+  fx.track(socket);
   return socket;
 }
 
@@ -47,7 +34,9 @@ describe("pre-publish hook", () => {
     alice.send({ type: "room_message", content: "fine words", cid: "a1" });
     expect(await alice.frames.next("ack")).toMatchObject({ cid: "a1", seq: 1 });
     expect(await alice.frames.next("room_message")).toMatchObject({ content: "fine words" });
-    const [asked] = await receiver.waitFor((d) => d.path === "/hook/accept" && d.event?.data.room === room);
+    const [asked] = await fx.receiver.waitFor(
+      (d) => d.path === "/hook/accept" && d.event?.data.room === room,
+    );
     expect(asked).toMatchObject({
       verified: true,
       event: {

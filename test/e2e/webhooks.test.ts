@@ -1,36 +1,23 @@
 // Room event webhooks against the whole worker (wrangler's test harness) and a
 // local Node HTTP receiver that verifies every request with the Standard
 // Webhooks reference library, as a receiver in production would.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PublishResult } from "../../src/protocol/frames";
 import { freshRoom, signTestToken } from "../helpers/tokens";
-import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
-import { joinRoom, type NodeSocket, type RunningWorker, startWorker } from "./worker-harness";
+import { useWebhookReceiver } from "./webhook-fixture";
+import { joinRoom, type RunningWorker } from "./worker-harness";
 
 const SECRET = `whsec_${Buffer.from("roomcast-e2e-webhook-secret-32-bytes").toString("base64")}`;
-let receiver: WebhookReceiver;
-const workers: RunningWorker[] = [];
-const opened: NodeSocket[] = [];
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver(SECRET);
-});
-afterAll(async () => {
-  for (const s of opened) s.ws.close(1000);
-  for (const w of workers) await w.close();
-  await receiver?.close();
-});
+const fx = useWebhookReceiver(SECRET);
 
 async function workerPosting(path: string, extra: Record<string, string> = {}): Promise<RunningWorker> {
-  const worker = await startWorker({
-    EVENT_WEBHOOK_URL: `${receiver.url}${path}`,
+  return fx.worker({
+    EVENT_WEBHOOK_URL: `${fx.receiver.url}${path}`,
     EVENT_WEBHOOK_SECRET: SECRET,
     EVENT_WEBHOOK_RETRY_MS: "300",
     PRESENCE_GRACE_MS: "0",
     ...extra,
   });
-  workers.push(worker);
-  return worker;
 }
 
 const inRoom = (room: string) => (d: { event?: { data: Record<string, unknown> } }) =>
@@ -45,13 +32,13 @@ describe("room event webhooks", () => {
   it("posts user.joined, message.created, message.deleted and user.left, each signed and verified", async () => {
     const room = freshRoom();
     const alice = await joinRoom(worker, room, await signTestToken({ sub: "alice", name: "Alice" }));
-    opened.push(alice);
+    fx.track(alice);
     alice.send({ type: "room_message", content: "héllo 👋", cid: "c1" });
     const ack = await alice.frames.next("ack");
     alice.send({ type: "delete_message", seq: ack.seq, cid: "d1" });
     await alice.frames.next("message_deleted");
     alice.send({ type: "leave_room" });
-    const got = await receiver.waitFor(inRoom(room), 4);
+    const got = await fx.receiver.waitFor(inRoom(room), 4);
     expect(got.every((d) => d.verified && d.status === 204)).toBe(true);
     const byType = Object.fromEntries(got.map((d) => [d.event?.type, d.event]));
     expect(Object.keys(byType).sort()).toEqual([
@@ -86,7 +73,7 @@ describe("room event webhooks", () => {
       body: JSON.stringify({ content: "from the backend", cid: "p1" }),
     });
     const result = (await res.json()) as PublishResult;
-    const [created] = await receiver.waitFor(inRoom(room));
+    const [created] = await fx.receiver.waitFor(inRoom(room));
     expect(created?.event).toMatchObject({
       type: "message.created",
       data: { message: { id: result.id, seq: result.seq, content: "from the backend", from: { id: "svc" } } },
@@ -99,18 +86,18 @@ describe("retries", () => {
     const worker = await workerPosting("/fail-first");
     const room = freshRoom();
     const alice = await joinRoom(worker, room, await signTestToken({ sub: "alice" }));
-    opened.push(alice);
+    fx.track(alice);
     alice.send({ type: "room_message", content: "retry me", cid: "r1" });
     await alice.frames.next("ack");
     const isMessage = (d: { event?: { type: string; data: Record<string, unknown> } }) =>
       d.event?.type === "message.created" && d.event.data.room === room;
-    const attempts = await receiver.waitFor(isMessage, 2);
+    const attempts = await fx.receiver.waitFor(isMessage, 2);
     expect(attempts.map((d) => d.status)).toEqual([500, 204]);
     expect(attempts[1]?.id).toBe(attempts[0]?.id);
     // Signed afresh for the retry (a receiver refuses stale timestamps), never earlier.
     expect(attempts[1]?.timestamp).toBeGreaterThanOrEqual(attempts[0]?.timestamp ?? 0);
     // Delivered once: no third attempt follows the success.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(receiver.deliveries.filter(isMessage)).toHaveLength(2);
+    expect(fx.receiver.deliveries.filter(isMessage)).toHaveLength(2);
   });
 });
