@@ -7,8 +7,8 @@ import type { AlertName, AlertState } from "./alert-rules";
 
 const EVENTS_KEPT = 200;
 
-/** One alert change and its delivery. */
-export interface AlertEvent {
+/** One alert change and its delivery (a type, not an interface: SQLite rows are read as it). */
+export type AlertEvent = {
   id: string;
   alert: AlertName;
   state: AlertState;
@@ -23,39 +23,11 @@ export interface AlertEvent {
   nextAt: number | null;
   deliveredAt: number | null;
   lastError: string | null;
-}
-
-type EventRow = {
-  id: string;
-  alert: AlertName;
-  state: AlertState;
-  value: number;
-  threshold: number;
-  at: number;
-  message: string;
-  body: string;
-  attempts: number;
-  next_at: number | null;
-  delivered_at: number | null;
-  last_error: string | null;
 };
 
-function toEvent(r: EventRow): AlertEvent {
-  return {
-    id: r.id,
-    alert: r.alert,
-    state: r.state,
-    value: r.value,
-    threshold: r.threshold,
-    at: r.at,
-    message: r.message,
-    body: r.body,
-    attempts: r.attempts,
-    nextAt: r.next_at,
-    deliveredAt: r.delivered_at,
-    lastError: r.last_error,
-  };
-}
+/** The event columns under their AlertEvent names, so a row is an AlertEvent as read. */
+const EVENT_COLUMNS =
+  "id, alert, state, value, threshold, at, message, body, attempts, next_at AS nextAt, delivered_at AS deliveredAt, last_error AS lastError";
 
 /** Reads and writes the alert tables. */
 export class AlertStore {
@@ -130,12 +102,11 @@ export class AlertStore {
   /** Events due for a (re)try at `now`, oldest first. */
   due(now: number): AlertEvent[] {
     return this.sql
-      .exec<EventRow>(
-        "SELECT * FROM alert_events WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY at",
+      .exec<AlertEvent>(
+        `SELECT ${EVENT_COLUMNS} FROM alert_events WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY at`,
         now,
       )
-      .toArray()
-      .map(toEvent);
+      .toArray();
   }
 
   /** When the next retry is due, if any. */
@@ -148,8 +119,7 @@ export class AlertStore {
   /** The newest events, newest first. */
   recent(limit: number): AlertEvent[] {
     return this.sql
-      .exec<EventRow>("SELECT * FROM alert_events ORDER BY at DESC LIMIT ?", limit)
-      .toArray()
-      .map(toEvent);
+      .exec<AlertEvent>(`SELECT ${EVENT_COLUMNS} FROM alert_events ORDER BY at DESC LIMIT ?`, limit)
+      .toArray();
   }
 }
