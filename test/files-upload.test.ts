@@ -172,6 +172,29 @@ describe("upload refusals", () => {
     });
   });
 
+  it("403 banned for a user banned from the room, with the ban's until; nothing stored; admins are above bans", async () => {
+    const room = freshRoom();
+    const mod = await openRoom(room, { sub: "mod", role: "moderator" });
+    mod.send({ type: "ban", userId: "bob", durationMs: 60_000, cid: "b1" });
+    const ban = await mod.frames.next("moderation");
+    const res = await uploadFile(room, PNG_BYTES, { sub: "bob" });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      error: "banned",
+      message: expect.stringContaining("banned"),
+      until: ban.until,
+    });
+    expect(await storedKeys(room)).toEqual([]);
+    expect(mod.frames.pending("file_share")).toEqual([]);
+    // Someone else, and an admin named bob, still upload.
+    await shareFile(room, PNG_BYTES, { sub: "carol" });
+    const admin = await uploadFile(room, PNG_BYTES, {
+      token: await signTestToken({ sub: "bob", role: "admin" }),
+    });
+    expect(admin.status).toBe(201);
+    expect(await storedKeys(room)).toHaveLength(2);
+  });
+
   it("429 with Retry-After past UPLOADS_PER_MINUTE uploads per user", async () => {
     const room = freshRoom();
     const limit = Number(env.UPLOADS_PER_MINUTE);

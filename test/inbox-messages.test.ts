@@ -126,6 +126,11 @@ describe("private messages", () => {
     ann.send({ type: "history" });
     expect((await ann.frames.next("history")).messages).toEqual([]);
     expect(ann.frames.pending("ack")).toEqual([]);
+    // A history request's ref comes back on its answer and on its refusal, as in rooms.
+    ann.send({ type: "history", with: b, ref: "h-ok" });
+    expect(await ann.frames.next("history")).toMatchObject({ ref: "h-ok", messages: [] });
+    ann.send({ type: "history", limit: 0, ref: "h-bad" });
+    expect(await ann.frames.next("error")).toMatchObject({ code: "invalid_message", ref: "h-bad" });
   });
 
   it("floods get rate_limited, then close 4008; nothing refused is stored", async () => {

@@ -14,6 +14,8 @@ export interface FileRefusal {
   error: FileErrorCode;
   message: string;
   retryAfterMs?: number;
+  /** For `banned`: when the ban ends (null: never), as in the upgrade's `403 banned`. */
+  until?: number | null;
 }
 
 /** Thrown by the upload stream so the refusal survives the pipe that aborts. */

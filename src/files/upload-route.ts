@@ -77,7 +77,7 @@ roomFileRoutes.post("/:room/files", async (c) => {
   fileLinkSigner(c.env);
   const user = { id: identity.id, name: identity.name };
   const stub = c.env.ROOM.getByName(room);
-  const admission = await stub.admitUpload({ room, user, cid: upload.cid, size: upload.length });
+  const admission = await stub.admitUpload({ room, user, cid: upload.cid, size: upload.length }, identity);
   if (admission.kind === "refused") return refusalResponse(admission.refusal);
   if (admission.kind === "retry") return c.json(admission.result satisfies FileShareFrame, 200);
   const id = crypto.randomUUID();
@@ -87,12 +87,10 @@ roomFileRoutes.post("/:room/files", async (c) => {
     room,
     from: user.id,
   });
-  const shared = await stub.shareFile({
-    room,
-    user,
-    cid: upload.cid,
-    file: { id, name: upload.name, size: upload.length, type: upload.type },
-  });
+  const shared = await stub.shareFile(
+    { room, user, cid: upload.cid, file: { id, name: upload.name, size: upload.length, type: upload.type } },
+    identity,
+  );
   if (shared.kind !== "shared") {
     // Refused after the bytes arrived (a parallel upload took the quota, or the
     // same cid won the race): the object must not outlive the refusal.
@@ -104,15 +102,20 @@ roomFileRoutes.post("/:room/files", async (c) => {
 });
 
 /**
- * The HTTP answer to a refused upload: `{error, message}` with its status, and
- * `Retry-After` (seconds) plus `retryAfterMs` for rate limits.
+ * The HTTP answer to a refused upload: `{error, message}` with its status,
+ * `Retry-After` (seconds) plus `retryAfterMs` for rate limits, `until` for a ban.
  */
 export function refusalResponse(refusal: FileRefusal): Response {
-  const { status, error, message, retryAfterMs } = refusal;
+  const { status, error, message, retryAfterMs, until } = refusal;
   const headers: Record<string, string> = {};
   if (retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(retryAfterMs / 1000));
   return Response.json(
-    { error, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+    {
+      error,
+      message,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(until !== undefined ? { until } : {}),
+    },
     { status, headers },
   );
 }

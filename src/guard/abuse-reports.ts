@@ -9,6 +9,7 @@
 import type { Config } from "../config";
 import { readAttachment, type SocketAttachment } from "../hibernation/attachment";
 import { CloseCode } from "../protocol/codes";
+import { tallyPolicy } from "../stats/frame-tally";
 import { matchesContentPolicy } from "./content-policy";
 import { guardFor } from "./guard-shard";
 import type { StrikeReason } from "./types";
@@ -105,6 +106,7 @@ export class AbuseReports {
         user: att.user.id,
       }),
     );
+    tallyPolicy(this.config.contentPolicy);
     if (this.config.contentPolicy === "flag") return true;
     this.strike(att, "content_policy");
     return false;

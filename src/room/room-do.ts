@@ -9,6 +9,7 @@
 import { canModerate } from "../auth/roles";
 import type { RefreshScope } from "../auth/token-refresh";
 import type { Identity } from "../auth/verify";
+import type { FileRefusal } from "../files/file-refusal";
 import {
   type Admission,
   RoomFiles,
@@ -191,13 +192,17 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     return outcome;
   }
 
-  /** RPC from the worker before an upload streams: `cid` retry, quota, upload rate. */
-  admitUpload(req: UploadAdmission): Admission {
-    return admitUpload(this, req, Date.now());
+  /** RPC from the worker before an upload streams: a ban, a `cid` retry, quota, upload rate. */
+  admitUpload(req: UploadAdmission, uploader: Identity): Admission {
+    const banned = this.#uploadBan(uploader);
+    return banned ?? admitUpload(this, req, Date.now());
   }
 
   /** RPC from the worker once an upload is in R2: stores and broadcasts its `file_share`. */
-  shareFile(req: ShareRequest): ShareOutcome {
+  shareFile(req: ShareRequest, uploader: Identity): ShareOutcome {
+    // Banned while the bytes streamed: refused, and the worker deletes the object.
+    const banned = this.#uploadBan(uploader);
+    if (banned) return banned;
     const outcome = shareFile(this, req, Date.now());
     // The share was stored in this call: its count joins that commit.
     this.counters.settle(Date.now(), true);
@@ -250,6 +255,16 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     const { role } = roleField(identity, att.room);
     if (role) att.role = role;
     else delete att.role;
+  }
+
+  /** An upload's refusal for a banned uploader (the same rule and body as upgrades). */
+  #uploadBan(uploader: Identity): { kind: "refused"; refusal: FileRefusal } | undefined {
+    const ban = this.#banOf(uploader);
+    if (!ban) return undefined;
+    return {
+      kind: "refused",
+      refusal: { status: 403, error: "banned", message: ban.message, until: ban.until },
+    };
   }
 
   /** The `403 banned` body for this identity, or undefined when it may enter. */

@@ -42,6 +42,8 @@ export interface AdminStats {
     messages: Record<MessageKind, number>;
     deliveries: number;
     errors: Record<string, number>;
+    /** Messages that matched `CONTENT_POLICY`, by action (`flag`, `reject`). */
+    contentPolicy: Record<string, number>;
     refusals: { status: number; error: string; count: number }[];
     acksTimed: number;
   };

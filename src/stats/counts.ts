@@ -21,6 +21,8 @@ export interface Counts {
   deliveries: number;
   /** `error` frames sent to clients, by code. */
   errors: Record<string, number>;
+  /** Messages that matched `CONTENT_POLICY`, by what was done (`flag` or `reject`). */
+  policy: Record<string, number>;
   /** Ack latency: counts per bucket of {@link LATENCY_BUCKETS_MS}, the last one above them all. */
   latency: number[];
   /** Sum of the timed acks' latencies, ms. */
@@ -34,6 +36,7 @@ export function emptyCounts(): Counts {
     messages: { room: 0, private: 0, file: 0 },
     deliveries: 0,
     errors: {},
+    policy: {},
     latency: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
     latencySumMs: 0,
   };
@@ -77,6 +80,7 @@ export function diffCounts(a: Counts, b: Counts): Counts {
     },
     deliveries: Math.max(0, a.deliveries - b.deliveries),
     errors: mapDiff(a.errors, b.errors),
+    policy: mapDiff(a.policy, b.policy),
     latency: a.latency.map((n, i) => Math.max(0, n - (b.latency[i] ?? 0))),
     latencySumMs: Math.max(0, a.latencySumMs - b.latencySumMs),
   };
@@ -90,6 +94,7 @@ export function addCounts(into: Counts, add: Counts): void {
   into.messages.file += add.messages.file;
   into.deliveries += add.deliveries;
   mapAdd(into.errors, add.errors);
+  mapAdd(into.policy, add.policy);
   add.latency.forEach((n, i) => {
     into.latency[i] = (into.latency[i] ?? 0) + n;
   });

@@ -16,9 +16,11 @@ import { bump } from "./counts";
 interface Tally {
   errors: Record<string, number>;
   deliveries: number;
+  /** Content-policy matches, by action (counted where the policy is applied, not in a frame). */
+  policy: Record<string, number>;
 }
 
-let tally: Tally = { errors: {}, deliveries: 0 };
+let tally: Tally = { errors: {}, deliveries: 0, policy: {} };
 let dirty = false;
 let acks = 0;
 
@@ -38,6 +40,12 @@ export function tallySent(frame: AnyServerFrame, sockets: number): void {
   }
 }
 
+/** Counts one message that matched `CONTENT_POLICY` (`flag`: stored anyway; `reject`: refused). */
+export function tallyPolicy(action: "flag" | "reject"): void {
+  bump(tally.policy, action);
+  dirty = true;
+}
+
 /**
  * How many acks this isolate has sent: an object compares it before and after
  * handling a frame to know whether the frame was acked (and so timed).
@@ -50,7 +58,7 @@ export function ackSerial(): number {
 export function takeTally(): Tally | undefined {
   if (!dirty) return undefined;
   const taken = tally;
-  tally = { errors: {}, deliveries: 0 };
+  tally = { errors: {}, deliveries: 0, policy: {} };
   dirty = false;
   return taken;
 }

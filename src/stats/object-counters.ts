@@ -95,6 +95,7 @@ export class ObjectCounters {
         const counts = this.#load();
         for (const [code, n] of Object.entries(tally.errors)) bump(counts.errors, code, n);
         counts.deliveries += tally.deliveries;
+        for (const [action, n] of Object.entries(tally.policy)) bump(counts.policy, action, n);
         this.#changed();
       }
       if (this.#unsaved) this.#save();

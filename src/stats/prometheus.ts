@@ -75,6 +75,14 @@ export function renderPrometheus(snapshot: MetricsSnapshot, blocksActive: number
       sample("roomcast_deliveries_total", counts.deliveries),
     ]),
     ...family(
+      "roomcast_content_policy_total",
+      "counter",
+      "Messages that matched CONTENT_POLICY, by action (flag: stored and logged; reject: refused).",
+      Object.entries(counts.policy).map(([action, n]) =>
+        sample("roomcast_content_policy_total", n, { action }),
+      ),
+    ),
+    ...family(
       "roomcast_errors_total",
       "counter",
       "Error frames sent to clients, by code.",

@@ -35,6 +35,7 @@ export function adminStats(store: StatsStore, totals: Totals, now: number, alert
       messages: totals.counts.messages,
       deliveries: totals.counts.deliveries,
       errors: totals.counts.errors,
+      contentPolicy: totals.counts.policy,
       refusals: refusalList(totals.refusals),
       acksTimed: totals.counts.latency.reduce((a, b) => a + b, 0),
     },

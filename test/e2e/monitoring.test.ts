@@ -43,6 +43,9 @@ describe("monitoring", () => {
     );
     for (let i = 0; i < 5; i++) a?.send({ type: "room_message", content: `m${i}`, cid: `c${i}` });
     for (let i = 0; i < 5; i++) await a?.frames.next("ack");
+    // CONTENT_POLICY=flag (the default): stored, and counted.
+    a?.send({ type: "room_message", content: "<script>x</script>", cid: "c5" });
+    await a?.frames.next("ack");
     b?.send("{nope");
     b?.send("[1,2");
     for (let i = 0; i < 2; i++) expect((await b?.frames.next("error"))?.code).toBe("invalid_json");
@@ -53,11 +56,12 @@ describe("monitoring", () => {
     // Reports go from events: a frame each round, until the stats show everything.
     const expected = {
       connectionsOpened: 3,
-      messages: { room: 5, private: 0, file: 0 },
-      deliveries: 15,
+      messages: { room: 6, private: 0, file: 0 },
+      deliveries: 18,
       errors: { invalid_json: 2 },
+      contentPolicy: { flag: 1 },
       refusals: [{ status: 401, error: "token_missing", count: 2 }],
-      acksTimed: 5,
+      acksTimed: 6,
     };
     await expect
       .poll(
@@ -71,9 +75,9 @@ describe("monitoring", () => {
       .toMatchObject(expected);
     const now = await stats();
     expect(now.connections).toMatchObject({ active: 3, rooms: 1, states: { room: 3, inbox: 0 } });
-    expect(now.topRooms[0]).toEqual({ room, connections: 3, messagesLastHour: 5 });
+    expect(now.topRooms[0]).toEqual({ room, connections: 3, messagesLastHour: 6 });
     expect(now.series.t.length).toBeGreaterThan(0);
-    expect(now.latency.samples).toBe(5);
+    expect(now.latency.samples).toBe(6);
 
     const res = await get("/metrics", METRICS_TOKEN);
     expect(res.status).toBe(200);
@@ -93,6 +97,7 @@ describe("monitoring", () => {
         "roomcast_connections_active",
         "roomcast_connections_closed_total",
         "roomcast_connections_opened_total",
+        "roomcast_content_policy_total",
         "roomcast_deliveries_total",
         "roomcast_errors_total",
         "roomcast_messages_total",
@@ -103,17 +108,18 @@ describe("monitoring", () => {
     expect(value("roomcast_connections_active")).toBe(3);
     expect(value("roomcast_connections_opened_total")).toBe(3);
     expect(value("roomcast_rooms_active")).toBe(1);
-    expect(value("roomcast_messages_total", { kind: "room" })).toBe(5);
+    expect(value("roomcast_messages_total", { kind: "room" })).toBe(6);
     expect(value("roomcast_messages_total", { kind: "private" })).toBe(0);
-    expect(value("roomcast_deliveries_total")).toBe(15);
+    expect(value("roomcast_deliveries_total")).toBe(18);
+    expect(value("roomcast_content_policy_total", { action: "flag" })).toBe(1);
     expect(value("roomcast_errors_total", { code: "invalid_json" })).toBe(2);
     expect(value("roomcast_refusals_total", { status: "401", error: "token_missing" })).toBe(2);
     expect(value("roomcast_blocks_active")).toBe(0);
     expect(value("roomcast_alerts_firing", { alert: "connections" })).toBe(0);
     const histogram = byName.get("roomcast_ack_latency_seconds");
     expect(histogram?.type).toBe("HISTOGRAM");
-    expect(Number(histogram?.metrics[0]?.count)).toBe(5);
-    expect(Number(histogram?.metrics[0]?.buckets?.["+Inf"])).toBe(5);
+    expect(Number(histogram?.metrics[0]?.count)).toBe(6);
+    expect(Number(histogram?.metrics[0]?.buckets?.["+Inf"])).toBe(6);
     for (const s of [a, b, c]) s?.ws.close();
   });
 
