@@ -170,6 +170,14 @@ function rows(results: RunResults): Row[] {
       pick: (t) => t.stormOneUser?.memory.perConnectionKiB.workerd,
       digits: 1,
     },
+    {
+      label: "connect storm, v1 clients (per-event presence), connects/s",
+      pick: (t) => t.stormV1?.connectsPerSecond,
+    },
+    {
+      label: "... v1 clients: presence frames received",
+      pick: (t) => t.stormV1?.presenceFrames,
+    },
     { label: "1,000 clients leaving, time to settle (s)", pick: (t) => secs(t), digits: 1 },
   );
   out.push({

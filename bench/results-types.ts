@@ -24,6 +24,8 @@ export interface TargetResults {
   private?: RoomTraffic;
   /** Roomcast only: the storm with every client the same user (no user_joined fan-out). */
   stormOneUser?: StormResult;
+  /** Roomcast only: the storm with v1 clients (no `presence=diff`: per-event presence). */
+  stormV1?: StormResult;
   /** Slow joins (the profile's `storm.slow` pace): memory without the burst's high-water. */
   stormSlow?: StormResult;
   /** Roomcast only: (g) uploads, and the streaming memory check. */

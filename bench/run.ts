@@ -128,6 +128,12 @@ function unitsFor(name: TargetName): Unit[] {
         r.stormOneUser = await stormScenario(ctx, profile, { oneUser: true });
       },
     });
+    units.push({
+      scenario: "storm",
+      run: async (ctx, r) => {
+        r.stormV1 = await stormScenario(ctx, profile, { v1: true });
+      },
+    });
   }
   if (name !== "ws") {
     units.push({

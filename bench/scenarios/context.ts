@@ -37,13 +37,13 @@ export async function prepareClients(
   ctx: Ctx,
   room: string,
   size: number,
-  opts: { query?: string; oneUser?: boolean } = {},
+  opts: { query?: string; oneUser?: boolean; v1?: boolean } = {},
 ): Promise<ClientSpec[]> {
   const names = Array.from({ length: size }, (_, i) =>
     `${ctx.tag}${room}-${opts.oneUser ? 0 : i}`.slice(0, 32),
   );
   const headers = await ctx.target.authHeaders(names);
-  const url = ctx.target.roomUrl(`${ctx.tag}-${room}`, opts.query);
+  const url = ctx.target.roomUrl(`${ctx.tag}-${room}`, opts.query, opts.v1);
   return names.map((_, index) => {
     const h = headers[index];
     return { index, url, ...(h && Object.keys(h).length > 0 ? { headers: h } : {}) };

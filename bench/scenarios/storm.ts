@@ -84,6 +84,8 @@ function toMiB(kib: Record<string, number>): Record<string, number> {
 /** How a storm joins: all one user (no join fan-out), and paced instead of a burst. */
 export interface StormOptions {
   oneUser?: boolean;
+  /** v1 clients: no `presence=diff`, so every join is announced to each of them (Roomcast only). */
+  v1?: boolean;
   /** Slow joins: connect at this many per second instead of `concurrency` at once. */
   pacedPerSecond?: number;
   /** Clients (default: the profile's storm size). */
@@ -133,18 +135,18 @@ export async function stormScenario(
   profile: Profile,
   opts: StormOptions = {},
 ): Promise<StormResult> {
-  const { oneUser = false, pacedPerSecond } = opts;
+  const { oneUser = false, v1 = false, pacedPerSecond } = opts;
   const clients = opts.clients ?? profile.storm.clients;
   const { concurrency } = profile.storm;
   // Warm up (module load, first object, JIT) in another room, so "before" is a running server.
   await fillRoom(ctx, "warmup", 2);
   await ctx.driver.closeAll();
-  const room = oneUser ? "storm1u" : pacedPerSecond ? "slow" : "storm";
-  const specs = await prepareClients(ctx, room, clients, { oneUser });
+  const room = oneUser ? "storm1u" : v1 ? "stormv1" : pacedPerSecond ? "slow" : "storm";
+  const specs = await prepareClients(ctx, room, clients, { oneUser, v1 });
   const before = await quietSample(ctx);
 
   ctx.log(
-    `  connect storm: ${clients} clients${oneUser ? " (one user)" : ""}, ${pacedPerSecond ? `${pacedPerSecond}/s` : `${concurrency} in flight`}`,
+    `  connect storm: ${clients} clients${oneUser ? " (one user)" : ""}${v1 ? " (v1: per-event presence)" : ""}, ${pacedPerSecond ? `${pacedPerSecond}/s` : `${concurrency} in flight`}`,
   );
   const cpuBefore = cpuSeconds(ctx.target.sample(), SERVER_ROLES);
   const joined = pacedPerSecond
@@ -185,7 +187,7 @@ export async function stormScenario(
     },
   };
 
-  if (pacedPerSecond) return result;
+  if (pacedPerSecond || v1) return result;
   const hib = profile.hibernation;
   if (hib && !oneUser && ctx.target.wakeups() !== undefined) {
     ctx.log(`  hibernation: ${hib.idleBeforeMs / 1000} s silent, then pings for ${hib.pingForMs / 1000} s`);

@@ -22,8 +22,11 @@ export interface Target {
   readonly ackVia: "ack" | "echo";
   /** Settings that differ from the target's defaults (reported with the results). */
   readonly settings: Record<string, string>;
-  /** ws:// URL of `room`'s upgrade endpoint. */
-  roomUrl(room: string, query?: string): string;
+  /**
+   * ws:// URL of `room`'s upgrade endpoint. `plain`: without the target's own
+   * fixed query (Roomcast's `presence=diff`), as a v1 client connects.
+   */
+  roomUrl(room: string, query?: string, plain?: boolean): string;
   /** ws:// URL of the inbox upgrade endpoint (Roomcast only: private messages). */
   inboxUrl?(): string;
   /** Upgrade headers for one client per name (distinct names are distinct users). */

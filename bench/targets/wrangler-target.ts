@@ -112,8 +112,8 @@ export async function startWranglerTarget(opts: WranglerTargetOptions): Promise<
         ...opts.vars,
         connectVia: opts.via === "direct" ? "worker workerd (no dev proxy)" : "dev proxy",
       },
-      roomUrl: (room, query = "") =>
-        `ws://127.0.0.1:${workerPort}/v1/rooms/${room}/ws${joinQuery(opts.roomQuery, query)}`,
+      roomUrl: (room, query = "", plain = false) =>
+        `ws://127.0.0.1:${workerPort}/v1/rooms/${room}/ws${joinQuery(plain ? undefined : opts.roomQuery, query)}`,
       ...(opts.devTokens ? { inboxUrl: () => `ws://127.0.0.1:${workerPort}/v1/inbox/ws` } : {}),
       authHeaders: (names) =>
         opts.devTokens ? devTokens(http, names) : Promise.resolve(names.map(() => ({}))),
