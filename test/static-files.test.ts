@@ -36,7 +36,8 @@ describe("demo files", () => {
   });
 
   it("keeps JSON 404s for unknown paths and files that are not the demo's", async () => {
-    for (const path of ["/nope.html", "/_headers", "/v1/nothing"]) {
+    // The SDK bundle's types (public/vendor/roomcast-client.d.ts) are for type-checking the demo, not served.
+    for (const path of ["/nope.html", "/_headers", "/v1/nothing", "/vendor/roomcast-client.d.ts"]) {
       const res = await get(path);
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: "not_found" });

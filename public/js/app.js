@@ -1,6 +1,6 @@
 // The Roomcast demo: sign in, join a room, chat. Plain ES modules on top of
 // the bundled SDK (public/vendor/, built from src/client by `npm run build:client`).
-import { RoomcastClient } from "../vendor/roomcast-client.js";
+import { RoomcastClient, RoomcastError } from "../vendor/roomcast-client.js";
 import { loadLimits, renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
 import { isTokenRefusal, refusalText, resetConnection, showConnection } from "./connection-ui.js";
 import { DirectMessages } from "./direct-messages.js";
@@ -32,7 +32,7 @@ import { wireUploads } from "./uploads.js";
 
 const toasts = new Toasts(byId("toasts"));
 const messages = new MessageList({
-  list: byId("messages"),
+  list: byId("messages", HTMLOListElement),
   scroller: byId("scroller"),
   empty: byId("empty"),
   announcer: byId("announcer"),
@@ -42,13 +42,14 @@ const status = new StatusView(
     root: byId("status"),
     text: byId("status-text"),
     countdown: byId("status-countdown"),
-    action: byId("status-action"),
+    action: byId("status-action", HTMLButtonElement),
   },
   { retryNow: () => client?.reconnectNow(), reconnect: () => client?.connect().catch(() => {}) },
 );
-const olderButton = byId("load-older");
+const olderButton = byId("load-older", HTMLButtonElement);
 const dms = new DirectMessages(toasts);
-const slowMode = new SlowModeCountdown(byId("send"));
+const slowMode = new SlowModeCountdown(byId("send", HTMLButtonElement));
+const slowModeSelect = byId("slow-mode", HTMLSelectElement);
 
 /** @type {import("./session.js").Session | undefined} */
 let session = loadSession();
@@ -59,8 +60,8 @@ let client;
 
 byId("signin-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const name = byId("signin-name").value.trim();
-  const pasted = byId("signin-token").value.trim();
+  const name = byId("signin-name", HTMLInputElement).value.trim();
+  const pasted = byId("signin-token", HTMLTextAreaElement).value.trim();
   const error = byId("signin-error");
   error.textContent = "";
   try {
@@ -71,7 +72,7 @@ byId("signin-form").addEventListener("submit", async (event) => {
       }
       session = { token: pasted, name: nameFromToken(pasted), dev: false };
     } else if (name) {
-      const role = byId("signin-moderator").checked ? "moderator" : undefined;
+      const role = byId("signin-moderator", HTMLInputElement).checked ? "moderator" : undefined;
       session = { token: await fetchDevToken(name, role), name, dev: true, ...(role ? { role } : {}) };
     } else {
       error.textContent = "Type a display name.";
@@ -79,10 +80,10 @@ byId("signin-form").addEventListener("submit", async (event) => {
     }
   } catch (err) {
     if (err instanceof DevAuthUnavailable) {
-      byId("token-signin").open = true;
+      byId("token-signin", HTMLDetailsElement).open = true;
       error.textContent = "This server has no development sign-in: paste a token instead.";
     } else {
-      error.textContent = `Could not sign in: ${err.message}`;
+      error.textContent = `Could not sign in: ${err instanceof Error ? err.message : String(err)}`;
     }
     return;
   }
@@ -92,7 +93,10 @@ byId("signin-form").addEventListener("submit", async (event) => {
 
 byId("signout").addEventListener("click", () => signOut());
 
-/** Back to the sign-in screen (with `why`, when the server refused the token). */
+/**
+ * Back to the sign-in screen (with `why`, when the server refused the token).
+ * @param {string} [why]
+ */
 function signOut(why = "") {
   client?.close();
   client = undefined;
@@ -123,7 +127,10 @@ function showChat() {
 
 // --- rooms -----------------------------------------------------------------
 
-/** Leaves the current room (if any) and joins `room`. */
+/**
+ * Leaves the current room (if any) and joins `room`.
+ * @param {string} room
+ */
 function joinRoom(room) {
   if (!session) return;
   const left = client;
@@ -190,7 +197,7 @@ function joinRoom(room) {
     messages.me = w.user;
     messages.refreshDeleteButtons();
     byId("slow-mode-control").hidden = !w.canModerate;
-    byId("slow-mode").value = String(w.settings.slowModeMs);
+    slowModeSelect.value = String(w.settings.slowModeMs);
     if (firstWelcome) olderButton.hidden = !w.hasMore;
     firstWelcome = false;
     // Messages delivered with the welcome are history, not news: don't read them out.
@@ -206,7 +213,7 @@ function joinRoom(room) {
   c.on("welcome", showPeople);
   c.on("message_deleted", (f) => messages.markDeleted(f.seq));
   c.on("moderation", (f) => {
-    if (f.action === "slow_mode") byId("slow-mode").value = String(f.intervalMs ?? 0);
+    if (f.action === "slow_mode") slowModeSelect.value = String(f.intervalMs ?? 0);
     // A kick or ban of this user shows as the removal screen instead.
     if (f.target?.id !== c.user?.id || (f.action !== "kick" && f.action !== "ban")) {
       toasts.show(describeModeration(f), "info");
@@ -225,7 +232,10 @@ function joinRoom(room) {
   c.connect().catch(() => {});
 }
 
-/** Joins `room` and records it in the URL (for links and the back button). */
+/**
+ * Joins `room` and records it in the URL (for links and the back button).
+ * @param {string} room
+ */
 function navigate(room) {
   setRoomInUrl(room);
   joinRoom(room);
@@ -233,7 +243,7 @@ function navigate(room) {
 
 byId("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const input = byId("join-input");
+  const input = byId("join-input", HTMLInputElement);
   const room = input.value.trim();
   const problem = roomNameProblem(room);
   byId("join-error").textContent = problem ?? "";
@@ -248,7 +258,10 @@ window.addEventListener("online", () => client?.reconnectNow());
 
 // --- sending and history ----------------------------------------------------
 
-/** Shows `content` as pending at once, then delivered (ack) or failed (error). */
+/**
+ * Shows `content` as pending at once, then delivered (ack) or failed (error).
+ * @param {string} content
+ */
 function sendMessage(content) {
   const c = client;
   if (!c) return;
@@ -261,7 +274,10 @@ function sendMessage(content) {
         return ack;
       }),
     (err) => {
-      if (err.code === "rate_limited" && err.retryAfterMs) slowMode.start(err.retryAfterMs);
+      // The SDK rejects sends with a RoomcastError; a rate limit says when to try again.
+      if (err instanceof RoomcastError && err.code === "rate_limited" && err.retryAfterMs) {
+        slowMode.start(err.retryAfterMs);
+      }
       toasts.show(describeError(err));
     },
     () => c !== client, // a room we already left
@@ -271,17 +287,17 @@ function sendMessage(content) {
 wireUploads(() => client, messages, toasts);
 
 wireComposer({
-  form: byId("composer"),
-  input: byId("composer-input"),
+  form: byId("composer", HTMLFormElement),
+  input: byId("composer-input", HTMLTextAreaElement),
   counter: byId("composer-count"),
   // The SDK ends the typing indicator with the message itself.
   onSend: (content) => sendMessage(content),
   onTyping: () => client?.typing(),
 });
-wireSidebar(byId("sidebar-toggle"), byId("sidebar"));
+wireSidebar(byId("sidebar-toggle", HTMLButtonElement), byId("sidebar"));
 
-byId("slow-mode").addEventListener("change", (event) => {
-  const intervalMs = Number(event.target.value);
+slowModeSelect.addEventListener("change", () => {
+  const intervalMs = Number(slowModeSelect.value);
   client?.setSlowMode(intervalMs).catch((err) => toasts.show(describeError(err)));
 });
 

@@ -108,7 +108,7 @@ export function renderRooms(list, rooms, current, navigate) {
  * @param {HTMLElement} sidebar
  */
 export function wireSidebar(toggle, sidebar) {
-  const set = (open) => {
+  const set = (/** @type {boolean} */ open) => {
     document.body.classList.toggle("sidebar-open", open);
     toggle.setAttribute("aria-expanded", String(open));
   };

@@ -4,7 +4,10 @@
 // says why, sending a bad or expired pasted token back to the sign-in screen.
 import { byId } from "./dom.js";
 
-/** What the server's refusal code means to the user. */
+/**
+ * What the server's refusal code means to the user.
+ * @type {Record<string, string>}
+ */
 const REFUSALS = {
   token_invalid: "That token is not valid (it is malformed or was not signed for this server).",
   token_expired: "Your token has expired.",
@@ -16,9 +19,11 @@ const REFUSALS = {
   blocked: "Your address is blocked for now.",
 };
 
+/** @typedef {import("../vendor/roomcast-client.js").CloseInfo} CloseInfo */
+
 /**
  * The user-facing text for a `closed` state's reason, or undefined when it is not a refusal.
- * @param {{ kind: string, error?: string, status?: number, reason: string }} reason
+ * @param {CloseInfo} reason
  */
 export function refusalText(reason) {
   if (reason.kind !== "refused") return undefined;
@@ -28,7 +33,10 @@ export function refusalText(reason) {
   );
 }
 
-/** Whether a refusal means the signed-in token is no good (sign in again). */
+/**
+ * Whether a refusal means the signed-in token is no good (sign in again).
+ * @param {CloseInfo} reason
+ */
 export function isTokenRefusal(reason) {
   return reason.kind === "refused" && (reason.status === 401 || reason.error?.startsWith("token_") === true);
 }
@@ -38,14 +46,14 @@ export function isTokenRefusal(reason) {
  * reconnect is under way (messages then wait in the outbox), disables it
  * before the first welcome and after the end, and greys out the people list
  * while not connected.
- * @param {{ status: string, delayMs?: number }} state
+ * @param {import("../vendor/roomcast-client.js").ConnectionState} state
  */
 export function showConnection(state) {
   const open = state.status === "open";
   // A reconnect after a wait is an outage (type on, it waits in the outbox); one
   // with no wait is a fresh token being tried after a refusal, not yet a chat.
   const usable = open || (state.status === "reconnecting" && state.delayMs > 0);
-  const input = byId("composer-input");
+  const input = byId("composer-input", HTMLTextAreaElement);
   if (usable) input.disabled = false;
   else if (state.status === "closed" || input.dataset.welcomed !== "true") input.disabled = true;
   if (open) input.dataset.welcomed = "true";
@@ -55,7 +63,7 @@ export function showConnection(state) {
 
 /** Before a new room's client starts: nothing typed goes anywhere until it is welcomed. */
 export function resetConnection() {
-  const input = byId("composer-input");
+  const input = byId("composer-input", HTMLTextAreaElement);
   input.disabled = true;
   input.dataset.welcomed = "false";
 }

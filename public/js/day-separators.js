@@ -5,7 +5,11 @@ import { el } from "./dom.js";
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full" });
 
-/** The label of the day `ts` falls on, relative to now. */
+/**
+ * The label of the day `ts` falls on, relative to now.
+ * @param {number} ts  ms since the epoch
+ * @param {number} [now]
+ */
 export function dayLabel(ts, now = Date.now()) {
   const day = new Date(ts).toDateString();
   if (day === new Date(now).toDateString()) return "Today";

@@ -11,6 +11,7 @@ import { tokenProvider } from "./session.js";
 import { describeError } from "./toasts.js";
 
 /** @typedef {{ id: string, name: string }} User */
+/** @typedef {import("../vendor/roomcast-client.js").PrivateMessageFrame} PrivateMessage */
 
 export class DirectMessages {
   /** @param {import("./toasts.js").Toasts} toasts */
@@ -20,25 +21,31 @@ export class DirectMessages {
     this.inbox = undefined;
     /** @type {User | undefined} the open conversation's other user */
     this.peer = undefined;
-    /** Every message seen, by the other user's id, then by seq. */
+    /**
+     * Every message seen, by the other user's id, then by seq.
+     * @type {Map<string, Map<number, PrivateMessage>>}
+     */
     this.cache = new Map();
     this.list = new MessageList({
-      list: byId("dm-messages"),
+      list: byId("dm-messages", HTMLOListElement),
       scroller: byId("dm-scroller"),
       empty: byId("dm-empty"),
       announcer: byId("announcer"),
     });
     byId("dm-back").addEventListener("click", () => this.close());
     wireComposer({
-      form: byId("dm-composer"),
-      input: byId("dm-input"),
+      form: byId("dm-composer", HTMLFormElement),
+      input: byId("dm-input", HTMLTextAreaElement),
       counter: byId("dm-count"),
       onSend: (content) => this.#send(content),
       onTyping: () => {},
     });
   }
 
-  /** Connects the signed-in user's inbox. */
+  /**
+   * Connects the signed-in user's inbox.
+   * @param {import("./session.js").Session} session
+   */
   start(session) {
     this.stop();
     const inbox = new InboxClient({ url: location.origin, token: tokenProvider(session) });
@@ -63,7 +70,10 @@ export class DirectMessages {
     this.#renderList([]);
   }
 
-  /** Opens the conversation with `user` in place of the room. */
+  /**
+   * Opens the conversation with `user` in place of the room.
+   * @param {User} user
+   */
   open(user) {
     const inbox = this.inbox;
     if (!inbox) return;
@@ -91,6 +101,7 @@ export class DirectMessages {
     document.querySelector("main.conversation")?.removeAttribute("hidden");
   }
 
+  /** @param {string} content */
   #send(content) {
     const inbox = this.inbox;
     const peer = this.peer;
@@ -104,10 +115,15 @@ export class DirectMessages {
     );
   }
 
+  /**
+   * The other user of the conversation `m` belongs to.
+   * @param {PrivateMessage} m
+   */
   #peerOf(m) {
     return m.from.id === this.inbox?.user?.id ? m.to : m.from.id;
   }
 
+  /** @param {PrivateMessage} m */
   #remember(m) {
     const peer = this.#peerOf(m);
     let byPeer = this.cache.get(peer);
@@ -118,6 +134,7 @@ export class DirectMessages {
     byPeer.set(m.seq, m);
   }
 
+  /** @param {PrivateMessage} m */
   #received(m) {
     this.#remember(m);
     if (this.peer?.id !== this.#peerOf(m)) return;
@@ -149,7 +166,10 @@ export class DirectMessages {
     if (conversation) this.list.markSeen(conversation.readUpTo);
   }
 
-  /** The "Direct messages" list: one entry per conversation, with its unread count. */
+  /**
+   * The "Direct messages" list: one entry per conversation, with its unread count.
+   * @param {readonly import("../vendor/roomcast-client.js").ConversationSummary[]} conversations
+   */
   #renderList(conversations) {
     byId("dm-none").hidden = conversations.length > 0;
     byId("dm-list").replaceChildren(

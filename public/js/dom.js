@@ -20,24 +20,35 @@ export function el(tag, props = {}, ...children) {
 }
 
 /**
- * The element with `id` (throws if the page lacks it: a bug, not a user error).
+ * The element with `id`, checked to be a `type` when one is given (throws if the
+ * page lacks it or it is another kind of element: a bug, not a user error). The
+ * type is what lets the type-checker see `.value`, `.disabled` and the like.
+ * @template {HTMLElement} [T=HTMLElement]
  * @param {string} id
- * @returns {any}
+ * @param {new () => T} [type]  e.g. HTMLInputElement
+ * @returns {T}
  */
-export function byId(id) {
+export function byId(id, type) {
   const node = document.getElementById(id);
   if (!node) throw new Error(`#${id} is missing from index.html`);
-  return node;
+  if (type && !(node instanceof type)) throw new Error(`#${id} is not a ${type.name} in index.html`);
+  return /** @type {T} */ (node);
 }
 
-/** A stable hue for a user id, so each person keeps their colour. */
+/**
+ * A stable hue for a user id, so each person keeps their colour.
+ * @param {string} id
+ */
 export function hueOf(id) {
   let hash = 0;
-  for (const ch of id) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  for (const ch of id) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
   return hash % 360;
 }
 
-/** A round avatar with the first letter of `name`. */
+/**
+ * A round avatar with the first letter of `name`.
+ * @param {{ id: string, name: string }} user
+ */
 export function avatar(user) {
   const letter = Array.from(user.name.trim())[0] ?? "?";
   const node = el("span", {

@@ -9,6 +9,14 @@ const GROUP_WINDOW_MS = 5 * 60 * 1000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+/** @typedef {import("../vendor/roomcast-client.js").SharedFile} SharedFile */
+/** @typedef {{ id: string, name: string }} User */
+/**
+ * What the list shows: a room message, a shared file or a direct message (the
+ * fields those frames share).
+ * @typedef {{ id: string, seq: number, from: User, content?: string, file?: SharedFile, timestamp: number, cid?: string, deleted?: true }} Listed
+ */
+
 export class MessageList {
   /**
    * @param {{ list: HTMLOListElement, scroller: HTMLElement, empty: HTMLElement, announcer: HTMLElement }} parts
@@ -18,7 +26,7 @@ export class MessageList {
     this.scroller = parts.scroller;
     this.empty = parts.empty;
     this.announcer = parts.announcer;
-    /** @type {{ id: string, name: string } | undefined} */
+    /** @type {User | undefined} */
     this.me = undefined;
     /**
      * Set by the page: whether a message may be deleted here (own, or any as a
@@ -44,7 +52,7 @@ export class MessageList {
   /**
    * A delivered message or shared file (exactly once, in seq order, from the SDK's
    * `message` and `file` events).
-   * @param {{ id: string, seq: number, from: { id: string, name: string }, content?: string, file?: { name: string, size: number, type: string }, timestamp: number, cid?: string, deleted?: true }} m
+   * @param {Listed} m
    * @param {boolean} live  false for history delivered with a welcome
    * @param {string} [url]  the file's link, for a shared file
    */
@@ -68,17 +76,34 @@ export class MessageList {
     if (stick || m.from.id === this.me?.id) this.scrollToEnd();
   }
 
-  /** A message this tab just sent, shown at once as pending. */
+  /**
+   * A message this tab just sent, shown at once as pending.
+   * @param {string} cid
+   * @param {string} content
+   * @param {number} now  when it was typed (ms since the epoch)
+   */
   addPending(cid, content, now) {
     this.#appendPending(cid, content, now, "Sending…");
   }
 
-  /** A file this tab is uploading, shown at once with a progress bar. */
+  /**
+   * A file this tab is uploading, shown at once with a progress bar.
+   * @param {string} cid
+   * @param {string} name
+   * @param {number} size  bytes
+   * @param {number} now
+   */
   addPendingFile(cid, name, size, now) {
     this.#appendPending(cid, uploadView(name, size), now, "Uploading…");
   }
 
-  /** Appends this tab's own entry, marked pending until its ack. */
+  /**
+   * Appends this tab's own entry, marked pending until its ack.
+   * @param {string} cid
+   * @param {string | HTMLElement} content
+   * @param {number} now
+   * @param {string} state  what the state line says meanwhile
+   */
   #appendPending(cid, content, now, state) {
     if (!this.me) return;
     const li = this.#render(this.me, content, now);
@@ -92,7 +117,12 @@ export class MessageList {
     this.scrollToEnd();
   }
 
-  /** Upload progress of `cid`. */
+  /**
+   * Upload progress of `cid`.
+   * @param {string} cid
+   * @param {number} loaded
+   * @param {number} total
+   */
   progress(cid, loaded, total) {
     const bar = this.#byCid(cid)?.querySelector("progress");
     if (!bar) return;
@@ -100,7 +130,12 @@ export class MessageList {
     bar.value = loaded;
   }
 
-  /** The upload of `cid` was stored (its answer may come before or after the broadcast). */
+  /**
+   * The upload of `cid` was stored (its answer may come before or after the broadcast).
+   * @param {string} cid
+   * @param {import("../vendor/roomcast-client.js").FileShareFrame} share
+   * @param {string} url  the file's absolute link
+   */
   fileStored(cid, share, url) {
     const li = this.#byCid(cid);
     if (!li?.classList.contains("pending")) return;
@@ -108,7 +143,12 @@ export class MessageList {
     this.acked(cid, share.seq, share.timestamp);
   }
 
-  /** The ack for `cid` arrived. */
+  /**
+   * The ack for `cid` arrived.
+   * @param {string} cid
+   * @param {number} seq
+   * @param {number} timestamp
+   */
   acked(cid, seq, timestamp) {
     const li = this.#byCid(cid);
     if (li?.classList.contains("pending")) {
@@ -118,7 +158,12 @@ export class MessageList {
     }
   }
 
-  /** The room refused `cid`: show why, with a retry button. */
+  /**
+   * The room refused `cid`: show why, with a retry button.
+   * @param {string} cid
+   * @param {string} reason
+   * @param {() => void} retry  sends it again (the failed entry is removed first)
+   */
   failed(cid, reason, retry) {
     const li = this.#byCid(cid);
     if (!li) return;
@@ -132,7 +177,10 @@ export class MessageList {
     this.#setState(li, `Not sent: ${reason} `, button);
   }
 
-  /** Shows message `seq` as deleted (its text is gone from the room too). */
+  /**
+   * Shows message `seq` as deleted (its text is gone from the room too).
+   * @param {number} seq
+   */
   markDeleted(seq) {
     const li = this.list.querySelector(`[data-seq="${seq}"]`);
     if (!(li instanceof HTMLElement)) return;
@@ -192,8 +240,8 @@ export class MessageList {
 
   /**
    * Older messages and files (a history page), added above the rest without moving the view.
-   * @param {any[]} messages
-   * @param {(file: { url: string }) => string} urlOf  a file's absolute link
+   * @param {Listed[]} messages
+   * @param {(file: SharedFile) => string} urlOf  a file's absolute link
    */
   prependOlder(messages, urlOf) {
     const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
@@ -216,18 +264,31 @@ export class MessageList {
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
-  /** What a message shows: its text, or its file. */
+  /**
+   * What a message shows: its text, or its file.
+   * @param {Listed} m
+   * @param {string} [url]
+   */
   #content(m, url) {
     return m.file && url ? fileView(m.file, url) : (m.content ?? "");
   }
 
-  /** Replaces an upload's progress view with the stored file (once). */
+  /**
+   * Replaces an upload's progress view with the stored file (once).
+   * @param {HTMLElement} li
+   * @param {SharedFile} file
+   * @param {string} url
+   */
   #showFile(li, file, url) {
     const view = li.querySelector(".file.uploading");
     if (view) view.replaceWith(fileView(file, url));
   }
 
-  /** @param {string | HTMLElement} content  text (rendered as text) or a file view */
+  /**
+   * @param {User} from
+   * @param {string | HTMLElement} content  text (rendered as text) or a file view
+   * @param {number} timestamp
+   */
   #render(from, content, timestamp) {
     const own = from.id === this.me?.id;
     const time = el("time", {
@@ -246,6 +307,12 @@ export class MessageList {
     return li;
   }
 
+  /**
+   * Marks `li` delivered as `seq` (with the room's timestamp).
+   * @param {HTMLElement} li
+   * @param {number} seq
+   * @param {number} timestamp
+   */
   #confirm(li, seq, timestamp) {
     li.classList.remove("pending", "failed");
     li.dataset.seq = String(seq);
@@ -257,7 +324,10 @@ export class MessageList {
     this.#deleteButton(li);
   }
 
-  /** Adds (or removes) the delete button of a delivered message. */
+  /**
+   * Adds (or removes) the delete button of a delivered message.
+   * @param {HTMLElement} li
+   */
   #deleteButton(li) {
     const existing = li.querySelector(".delete");
     const allowed = !li.classList.contains("deleted") && this.canDelete(li.dataset.author ?? "");
@@ -276,6 +346,12 @@ export class MessageList {
     li.querySelector(".meta")?.append(button);
   }
 
+  /**
+   * The line under a message: "Sending…", "Delivered", "Not sent: … Retry".
+   * @param {Element} li
+   * @param {string} text
+   * @param {...Node} extra
+   */
   #setState(li, text, ...extra) {
     const body = li.querySelector(".body");
     let state = li.querySelector(".state");
@@ -286,12 +362,19 @@ export class MessageList {
     state.replaceChildren(text, ...extra);
   }
 
+  /**
+   * This list's entry for `cid`, if shown.
+   * @param {string} cid
+   */
   #byCid(cid) {
     for (const li of this.list.children) if (li instanceof HTMLElement && li.dataset.cid === cid) return li;
     return undefined;
   }
 
-  /** Consecutive messages by one author within a few minutes share one header. */
+  /**
+   * Consecutive messages by one author within a few minutes share one header.
+   * @param {Element} li
+   */
   #regroupAround(li) {
     for (const node of [li, li.nextElementSibling]) {
       if (!(node instanceof HTMLElement)) continue;
@@ -308,6 +391,10 @@ export class MessageList {
     return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
   }
 
+  /**
+   * Reads `text` out to screen readers (the live region).
+   * @param {string} text
+   */
   #announce(text) {
     this.announcer.textContent = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   }

@@ -11,10 +11,11 @@ const untilFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", ti
 /**
  * The buttons a moderator gets beside each other person.
  * @param {import("../vendor/roomcast-client.js").RoomcastClient} client
- * @param {{ show: (text: string, kind?: string) => void }} toasts
+ * @param {import("./toasts.js").Toasts} toasts
+ * @returns {import("./people.js").PersonAction[]}
  */
 export function memberActions(client, toasts) {
-  const fail = (err) => toasts.show(describeError(err));
+  const fail = (/** @type {unknown} */ err) => toasts.show(describeError(err));
   return [
     { label: "Kick", run: (user) => client.kick(user.id).catch(fail) },
     { label: "Mute", run: (user) => client.mute(user.id, { durationMs: MUTE_MS }).catch(fail) },
@@ -24,7 +25,7 @@ export function memberActions(client, toasts) {
 
 /**
  * A moderation frame as one sentence: "Mo muted Bob until 14:05 (spam)".
- * @param {{ action: string, target?: { name: string }, by: { name: string }, reason?: string, until?: number | null, intervalMs?: number }} frame
+ * @param {import("../vendor/roomcast-client.js").ModerationFrame} frame
  */
 export function describeModeration(frame) {
   const who = frame.target?.name ?? "someone";
@@ -54,7 +55,10 @@ export class SlowModeCountdown {
     this.timer = undefined;
   }
 
-  /** Counts down `ms` from now. */
+  /**
+   * Counts down `ms` from now.
+   * @param {number} ms
+   */
   start(ms) {
     this.stop();
     const end = Date.now() + ms;
@@ -79,7 +83,7 @@ export class SlowModeCountdown {
 /**
  * Replaces the conversation with the removal notice after a kick or a ban
  * (seen live, or as a `403 banned` refusal when coming back).
- * @param {{ kind: string, error?: string, until?: number | null, moderation?: { by: { name: string }, reason?: string } }} reason
+ * @param {import("../vendor/roomcast-client.js").CloseInfo} reason
  */
 export function showRemoved(reason) {
   const banned = reason.until !== undefined || reason.error === "banned";
@@ -99,6 +103,7 @@ export function hideRemoved() {
   setRemoved(false);
 }
 
+/** @param {boolean} removed */
 function setRemoved(removed) {
   byId("removed").hidden = !removed;
   for (const id of ["scroller", "typing", "composer"]) byId(id).hidden = removed;

@@ -1,15 +1,21 @@
 // The presence list and the typing line.
 import { avatar, el } from "./dom.js";
 
+/** @typedef {{ id: string, name: string }} User */
+/**
+ * A button beside each other person (the moderators' Kick, Mute, Ban).
+ * @typedef {{ label: string, run: (user: User) => void }} PersonAction
+ */
+
 /**
  * Renders who is in the room; clicking someone else calls `onPick` (a direct
  * message); with `actions` (moderators), each other person gets buttons for them.
  * @param {HTMLElement} list
  * @param {HTMLElement} count
- * @param {{ id: string, name: string }[]} users
+ * @param {User[]} users
  * @param {{ id: string } | undefined} me
- * @param {(user: { id: string, name: string }) => void} [onPick]
- * @param {{ label: string, run: (user: { id: string, name: string }) => void }[]} [actions]
+ * @param {(user: User) => void} [onPick]
+ * @param {PersonAction[]} [actions]
  */
 export function renderPresence(list, count, users, me, onPick, actions = []) {
   const sorted = [...users].sort((a, b) =>
@@ -37,7 +43,11 @@ export function renderPresence(list, count, users, me, onPick, actions = []) {
   count.textContent = users.length > 0 ? String(users.length) : "";
 }
 
-/** A person's moderation buttons, each labelled with the action and the name. */
+/**
+ * A person's moderation buttons, each labelled with the action and the name.
+ * @param {User} user
+ * @param {PersonAction[]} actions
+ */
 function personActions(user, actions) {
   const group = el("span", { className: "person-actions" });
   for (const action of actions) {
@@ -65,7 +75,7 @@ export function typingText(users) {
 
 /**
  * An avatar and a name, as shown in the people and direct-message lists.
- * @param {{ id: string, name: string }} user
+ * @param {User} user
  */
 export function personLabel(user) {
   return [avatar(user), el("span", { className: "person-name", text: user.name })];

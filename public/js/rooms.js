@@ -12,7 +12,11 @@ export function roomFromUrl() {
   return room && isValidRoomName(room) ? room : undefined;
 }
 
-/** Puts `room` in the URL (a new history entry unless `replace`). */
+/**
+ * Puts `room` in the URL (a new history entry unless `replace`).
+ * @param {string} room
+ * @param {boolean} [replace]
+ */
 export function setRoomInUrl(room, replace = false) {
   const url = new URL(location.href);
   url.searchParams.set("room", room);
@@ -20,7 +24,10 @@ export function setRoomInUrl(room, replace = false) {
   else history.pushState(null, "", url);
 }
 
-/** Recently joined rooms, most recent first. */
+/**
+ * Recently joined rooms, most recent first.
+ * @returns {string[]}
+ */
 export function recentRooms() {
   try {
     const list = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
@@ -34,6 +41,7 @@ export function recentRooms() {
  * Adds `room` to the front of the recent list when it is new. A room already
  * listed keeps its place, so the list does not reorder under the cursor when
  * one of its links is clicked.
+ * @param {string} room
  */
 export function rememberRoom(room) {
   const known = recentRooms();
@@ -46,6 +54,7 @@ export function rememberRoom(room) {
 /**
  * Why `input` is not a room name, or undefined when it is one (the same rule
  * as the server: 1-100 of A-Z a-z 0-9 _ -).
+ * @param {string} input
  */
 export function roomNameProblem(input) {
   if (input.length === 0) return "Type a room name.";

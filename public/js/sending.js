@@ -11,7 +11,7 @@ import { describeError } from "./toasts.js";
  * @param {import("./message-list.js").MessageList} list
  * @param {string} content
  * @param {(cid: string) => Promise<{ seq: number, timestamp: number }>} send
- * @param {(err: any) => void} onError  called unless `stale()` says the view moved on
+ * @param {(err: unknown) => void} onError  called unless `stale()` says the view moved on
  * @param {() => boolean} [stale]
  */
 export function sendTracked(list, content, send, onError, stale = () => false) {

@@ -88,6 +88,7 @@ export function userIdFromToken(token) {
  * one expired or was refused, or is about to expire (`refresh`: the SDK renews
  * it on the open socket); pasted tokens are returned as they are.
  * @param {Session} session
+ * @returns {import("../vendor/roomcast-client.js").TokenProvider}
  */
 export function tokenProvider(session) {
   return async (reason) => {

@@ -1,6 +1,7 @@
 // The connection pill in the top bar: connected, connecting, a live countdown
 // to the next reconnect attempt (with "Retry now"), or closed with the reason.
 
+/** @type {Partial<Record<import("../vendor/roomcast-client.js").CloseKind, string>>} */
 const CLOSED_TEXT = {
   normal: "You left the room",
   client: "Disconnected",
@@ -26,7 +27,10 @@ export class StatusView {
     parts.action.addEventListener("click", () => this.onAction?.());
   }
 
-  /** Renders an SDK `state` event. */
+  /**
+   * Renders an SDK `state` event.
+   * @param {import("../vendor/roomcast-client.js").ConnectionState} state
+   */
   show(state) {
     clearInterval(this.ticker);
     this.parts.countdown.textContent = "";
@@ -58,6 +62,11 @@ export class StatusView {
     }
   }
 
+  /**
+   * @param {string} text
+   * @param {string} [actionLabel]  the button beside it (none when undefined)
+   * @param {() => void} [onAction]
+   */
   #set(text, actionLabel, onAction) {
     this.parts.countdown.textContent = "";
     if (this.parts.text.textContent !== text) this.parts.text.textContent = text;

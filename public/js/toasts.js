@@ -3,8 +3,14 @@ import { el } from "./dom.js";
 
 const TOAST_MS = 6000;
 
-/** Human text for an SDK error or an `error` frame. */
-export function describeError(err) {
+/**
+ * Human text for an SDK error (a RoomcastError), an `error` frame or anything
+ * else a promise rejected with.
+ * @param {unknown} value
+ */
+export function describeError(value) {
+  /** @type {{ code?: string, message?: string, retryAfterMs?: number } | undefined} */
+  const err = typeof value === "object" && value !== null ? value : undefined;
   switch (err?.code) {
     case "rate_limited": {
       const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000));

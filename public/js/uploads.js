@@ -12,7 +12,7 @@ import { describeError } from "./toasts.js";
  * @param {import("./toasts.js").Toasts} toasts
  */
 export function wireUploads(current, messages, toasts) {
-  const sendFiles = (files) => {
+  const sendFiles = (/** @type {File[]} */ files) => {
     const c = current();
     if (!c) return;
     for (const file of files) {
