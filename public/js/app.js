@@ -1,31 +1,20 @@
 // The Roomcast demo: sign in, join a room, chat. Plain ES modules on top of
 // the bundled SDK (public/vendor/, built from src/client by `npm run build:client`).
-import { RoomcastClient, RoomcastError } from "../vendor/roomcast-client.js";
+// This file holds the page's state (the session, the current room's client) and
+// what switching rooms does to the view; sign-in.js has the sign-in form,
+// room-connection.js what a room's events do.
+import { RoomcastError } from "../vendor/roomcast-client.js";
 import { loadLimits, renderRooms, wireComposer, wireSidebar } from "./chat-ui.js";
-import { isTokenRefusal, refusalText, resetConnection, showConnection } from "./connection-ui.js";
+import { resetConnection } from "./connection-ui.js";
 import { DirectMessages } from "./direct-messages.js";
 import { byId } from "./dom.js";
 import { MessageList } from "./message-list.js";
-import {
-  describeModeration,
-  hideRemoved,
-  memberActions,
-  SlowModeCountdown,
-  showRemoved,
-} from "./moderation-ui.js";
-import { renderPresence, typingText } from "./people.js";
+import { hideRemoved, SlowModeCountdown } from "./moderation-ui.js";
+import { createRoomClient } from "./room-connection.js";
 import { DEFAULT_ROOM, rememberRoom, roomFromUrl, roomNameProblem, setRoomInUrl } from "./rooms.js";
-import { sendTracked, trackRestored } from "./sending.js";
-import {
-  clearSession,
-  DevAuthUnavailable,
-  fetchDevToken,
-  loadSession,
-  nameFromToken,
-  saveSession,
-  tokenProvider,
-  userIdFromToken,
-} from "./session.js";
+import { sendTracked } from "./sending.js";
+import { clearSession, loadSession, saveSession, userIdFromToken } from "./session.js";
+import { showSignIn, wireSignIn } from "./sign-in.js";
 import { StatusView } from "./status.js";
 import { describeError, Toasts } from "./toasts.js";
 import { wireUploads } from "./uploads.js";
@@ -53,45 +42,17 @@ const slowModeSelect = byId("slow-mode", HTMLSelectElement);
 
 /** @type {import("./session.js").Session | undefined} */
 let session = loadSession();
-/** @type {RoomcastClient | undefined} */
+/** @type {import("../vendor/roomcast-client.js").RoomcastClient | undefined} */
 let client;
 
 // --- sign-in ---------------------------------------------------------------
 
-byId("signin-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const name = byId("signin-name", HTMLInputElement).value.trim();
-  const pasted = byId("signin-token", HTMLTextAreaElement).value.trim();
-  const error = byId("signin-error");
-  error.textContent = "";
-  try {
-    if (pasted) {
-      if (!userIdFromToken(pasted)) {
-        error.textContent = "That does not look like a token (a JWT has three parts separated by dots).";
-        return;
-      }
-      session = { token: pasted, name: nameFromToken(pasted), dev: false };
-    } else if (name) {
-      const role = byId("signin-moderator", HTMLInputElement).checked ? "moderator" : undefined;
-      session = { token: await fetchDevToken(name, role), name, dev: true, ...(role ? { role } : {}) };
-    } else {
-      error.textContent = "Type a display name.";
-      return;
-    }
-  } catch (err) {
-    if (err instanceof DevAuthUnavailable) {
-      byId("token-signin", HTMLDetailsElement).open = true;
-      error.textContent = "This server has no development sign-in: paste a token instead.";
-    } else {
-      error.textContent = `Could not sign in: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    return;
-  }
+byId("signout").addEventListener("click", () => signOut());
+wireSignIn((signedIn) => {
+  session = signedIn;
   saveSession(session);
   showChat();
 });
-
-byId("signout").addEventListener("click", () => signOut());
 
 /**
  * Back to the sign-in screen (with `why`, when the server refused the token).
@@ -103,19 +64,11 @@ function signOut(why = "") {
   dms.stop();
   clearSession();
   session = undefined;
-  showSignin();
-  byId("signin-error").textContent = why;
-}
-
-function showSignin() {
-  byId("chat").hidden = true;
-  byId("signin").hidden = false;
-  document.title = "Sign in · Roomcast";
-  byId("signin-name").focus();
+  showSignIn(why);
 }
 
 function showChat() {
-  if (!session) return showSignin();
+  if (!session) return showSignIn();
   byId("signin").hidden = true;
   byId("chat").hidden = false;
   byId("me-name").textContent = session.name;
@@ -158,77 +111,18 @@ function joinRoom(room) {
   resetConnection();
   const me = { id: userIdFromToken(session.token) ?? "", name: session.name };
   messages.me = me;
-  const c = new RoomcastClient({
-    url: location.origin,
-    room,
-    token: tokenProvider(session),
-    // Unsent messages survive a room switch and a reload (sent again with their cid: exactly once).
-    ...(me.id ? { persistOutbox: { storage: localStorage, user: me.id } } : {}),
-    // A restarted server is found within a few seconds (the SDK's default cap is 30 s).
-    reconnect: { maxDelayMs: 4000 },
+  const c = createRoomClient(room, session, me, {
+    messages,
+    status,
+    toasts,
+    dms,
+    slowModeSelect,
+    olderButton,
+    isCurrent: (candidate) => candidate === client,
+    signOut,
+    resend: (content) => sendMessage(content),
   });
   client = c;
-  trackRestored(c, messages, toasts, (content) => sendMessage(content));
-  messages.canDelete = (author) => c.canModerate || author === c.user?.id;
-  messages.onDelete = (seq) => c.deleteMessage(seq).catch((err) => toasts.show(describeError(err)));
-  const showPeople = () =>
-    renderPresence(
-      byId("presence"),
-      byId("people-count"),
-      c.presence,
-      c.user,
-      (user) => dms.open(user),
-      c.canModerate ? memberActions(c, toasts) : [],
-    );
-  let firstWelcome = true;
-  let inWelcome = false;
-  c.on("state", (s) => {
-    if (c !== client) return;
-    status.show(s);
-    showConnection(s);
-    if (s.status !== "closed") return;
-    if (s.reason.kind === "kicked" || s.reason.error === "banned") showRemoved(s.reason);
-    else if (isTokenRefusal(s.reason) && !session?.dev) signOut(`${refusalText(s.reason)} Sign in again.`);
-    else if (s.reason.kind === "refused") toasts.show(refusalText(s.reason) ?? s.reason.reason);
-    else if (s.reason.kind === "token-expired")
-      toasts.show("Your session has expired. Sign out and sign in again.");
-  });
-  c.on("welcome", (w) => {
-    messages.me = w.user;
-    messages.refreshDeleteButtons();
-    byId("slow-mode-control").hidden = !w.canModerate;
-    slowModeSelect.value = String(w.settings.slowModeMs);
-    if (firstWelcome) olderButton.hidden = !w.hasMore;
-    firstWelcome = false;
-    // Messages delivered with the welcome are history, not news: don't read them out.
-    inWelcome = true;
-    queueMicrotask(() => {
-      inWelcome = false;
-      messages.settle();
-    });
-  });
-  c.on("message", (m) => messages.addDelivered(m, !inWelcome));
-  c.on("file", (f) => messages.addDelivered(f, !inWelcome, c.fileUrl(f.file)));
-  c.on("presence", showPeople);
-  c.on("welcome", showPeople);
-  c.on("message_deleted", (f) => messages.markDeleted(f.seq));
-  c.on("moderation", (f) => {
-    if (f.action === "slow_mode") slowModeSelect.value = String(f.intervalMs ?? 0);
-    // A kick or ban of this user shows as the removal screen instead.
-    if (f.target?.id !== c.user?.id || (f.action !== "kick" && f.action !== "ban")) {
-      toasts.show(describeModeration(f), "info");
-    }
-  });
-  c.on("typing", (users) => {
-    byId("typing").textContent = typingText(users);
-  });
-  c.on("error", (frame) => {
-    // Errors about a message are shown on that message (and below, as a toast, by send()).
-    if (!frame.ref) toasts.show(describeError(frame));
-  });
-  c.on("resume", (r) => {
-    if (!r.resumed) toasts.show("Some messages were missed while you were offline.", "info");
-  });
   c.connect().catch(() => {});
 }
 
@@ -318,7 +212,7 @@ olderButton.addEventListener("click", async () => {
 });
 
 if (session) showChat();
-else showSignin();
+else showSignIn();
 
 // The composer sizes itself by the deployment's MAX_CONTENT_CHARS.
 void loadLimits();

@@ -1,22 +1,30 @@
 // The message list: delivered messages and shared files in seq order, then this
-// tab's own messages and uploads still waiting for their ack (pending). Text is
-// rendered as text only; files through file-view.js.
+// tab's own messages and uploads still waiting for their ack (pending), grouped
+// by author, with day separators, kept scrolled to the end while the reader is
+// there. How one message looks is message-view.js's (text as text only; files
+// through file-view.js).
 import { refreshDaySeparators } from "./day-separators.js";
-import { avatar, el } from "./dom.js";
-import { fileView, uploadView } from "./file-view.js";
+import { showSeen, tidyDeliveryStates } from "./delivery-states.js";
+import { uploadView } from "./file-view.js";
+import {
+  contentOf,
+  messageView,
+  regroupAround,
+  setMessageState,
+  showDeleted,
+  showFailed,
+  showStoredFile,
+  syncDeleteButton,
+} from "./message-view.js";
 
-const GROUP_WINDOW_MS = 5 * 60 * 1000;
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+/** @typedef {import("./message-view.js").Listed} Listed */
+/** @typedef {import("./message-view.js").SharedFile} SharedFile */
+/** @typedef {import("./message-view.js").User} User */
 
-/** @typedef {import("../vendor/roomcast-client.js").SharedFile} SharedFile */
-/** @typedef {{ id: string, name: string }} User */
 /**
- * What the list shows: a room message, a shared file or a direct message (the
- * fields those frames share).
- * @typedef {{ id: string, seq: number, from: User, content?: string, file?: SharedFile, timestamp: number, cid?: string, deleted?: true }} Listed
+ * One conversation's messages on screen (a room's, or a direct-message
+ * conversation's), fed by the SDK's events and this tab's sends.
  */
-
 export class MessageList {
   /**
    * @param {{ list: HTMLOListElement, scroller: HTMLElement, empty: HTMLElement, announcer: HTMLElement }} parts
@@ -59,14 +67,14 @@ export class MessageList {
   addDelivered(m, live, url) {
     const stick = this.#nearBottom();
     const pending = m.cid ? this.#byCid(m.cid) : undefined;
-    const li = pending ?? this.#render(m.from, this.#content(m, url), m.timestamp);
-    if (pending && m.file && url) this.#showFile(pending, m.file, url);
+    const li = pending ?? this.#render(m.from, contentOf(m, url), m.timestamp);
+    if (pending && m.file && url) showStoredFile(pending, m.file, url);
     this.#confirm(li, m.seq, m.timestamp);
     li.dataset.cid = m.cid ?? "";
     // Delivered messages go before this tab's pending ones, which are always last.
     const firstPending = this.list.querySelector(".msg.pending");
     if (!pending || (firstPending && firstPending !== li)) this.list.insertBefore(li, firstPending);
-    this.#regroupAround(li);
+    regroupAround(li);
     refreshDaySeparators(this.list);
     this.empty.hidden = true;
     if (m.deleted) this.markDeleted(m.seq);
@@ -109,9 +117,9 @@ export class MessageList {
     const li = this.#render(this.me, content, now);
     li.classList.add("pending");
     li.dataset.cid = cid;
-    this.#setState(li, state);
+    setMessageState(li, state);
     this.list.append(li);
-    this.#regroupAround(li);
+    regroupAround(li);
     refreshDaySeparators(this.list);
     this.empty.hidden = true;
     this.scrollToEnd();
@@ -139,7 +147,7 @@ export class MessageList {
   fileStored(cid, share, url) {
     const li = this.#byCid(cid);
     if (!li?.classList.contains("pending")) return;
-    this.#showFile(li, share.file, url);
+    showStoredFile(li, share.file, url);
     this.acked(cid, share.seq, share.timestamp);
   }
 
@@ -167,14 +175,7 @@ export class MessageList {
   failed(cid, reason, retry) {
     const li = this.#byCid(cid);
     if (!li) return;
-    li.classList.remove("pending");
-    li.classList.add("failed");
-    const button = el("button", { className: "link-button", text: "Retry", attrs: { type: "button" } });
-    button.addEventListener("click", () => {
-      li.remove();
-      retry();
-    });
-    this.#setState(li, `Not sent: ${reason} `, button);
+    showFailed(li, reason, retry);
   }
 
   /**
@@ -183,14 +184,7 @@ export class MessageList {
    */
   markDeleted(seq) {
     const li = this.list.querySelector(`[data-seq="${seq}"]`);
-    if (!(li instanceof HTMLElement)) return;
-    li.classList.add("deleted");
-    // A shared file's view goes too: its object is deleted with the message.
-    li.querySelector(".bubble, .file")?.replaceWith(
-      el("div", { className: "bubble", text: "message deleted" }),
-    );
-    li.querySelector(".delete")?.remove();
-    li.querySelector(".state")?.remove();
+    if (li instanceof HTMLElement) showDeleted(li);
   }
 
   /** Re-checks which messages get a delete button (after the welcome says whether we moderate). */
@@ -206,36 +200,7 @@ export class MessageList {
    * @param {number} upTo
    */
   markSeen(upTo) {
-    let last;
-    for (const li of this.list.querySelectorAll(".msg.own[data-seq]")) {
-      if (li instanceof HTMLElement && Number(li.dataset.seq) <= upTo) last = li;
-    }
-    for (const li of this.list.querySelectorAll(".msg.own.seen")) {
-      if (li === last) continue;
-      li.classList.remove("seen");
-      this.#setState(li, "Delivered");
-    }
-    if (last) {
-      last.classList.add("seen");
-      this.#setState(last, "Seen");
-    }
-    this.#tidyStates();
-  }
-
-  /**
-   * "Delivered" only under my last delivered message (and "Seen" where it is):
-   * one confirmation says everything before it arrived too.
-   */
-  #tidyStates() {
-    const delivered = [...this.list.querySelectorAll(".msg.own[data-seq]:not(.pending):not(.failed)")];
-    const last = delivered.at(-1);
-    for (const li of delivered) {
-      if (li === last || li.classList.contains("seen")) continue;
-      li.querySelector(".state")?.remove();
-    }
-    if (last instanceof HTMLElement && !last.querySelector(".state") && !last.classList.contains("deleted")) {
-      this.#setState(last, last.classList.contains("seen") ? "Seen" : "Delivered");
-    }
+    showSeen(this.list, upTo);
   }
 
   /**
@@ -248,13 +213,13 @@ export class MessageList {
     const first = this.list.firstElementChild;
     for (const m of messages) {
       if (this.list.querySelector(`[data-seq="${m.seq}"]`)) continue;
-      const li = this.#render(m.from, this.#content(m, m.file ? urlOf(m.file) : undefined), m.timestamp);
+      const li = this.#render(m.from, contentOf(m, m.file ? urlOf(m.file) : undefined), m.timestamp);
       this.#confirm(li, m.seq, m.timestamp);
       this.list.insertBefore(li, first);
-      this.#regroupAround(li);
+      regroupAround(li);
       if (m.deleted) this.markDeleted(m.seq);
     }
-    if (first) this.#regroupAround(first);
+    if (first) regroupAround(first);
     refreshDaySeparators(this.list);
     this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
     this.settle();
@@ -265,46 +230,12 @@ export class MessageList {
   }
 
   /**
-   * What a message shows: its text, or its file.
-   * @param {Listed} m
-   * @param {string} [url]
-   */
-  #content(m, url) {
-    return m.file && url ? fileView(m.file, url) : (m.content ?? "");
-  }
-
-  /**
-   * Replaces an upload's progress view with the stored file (once).
-   * @param {HTMLElement} li
-   * @param {SharedFile} file
-   * @param {string} url
-   */
-  #showFile(li, file, url) {
-    const view = li.querySelector(".file.uploading");
-    if (view) view.replaceWith(fileView(file, url));
-  }
-
-  /**
    * @param {User} from
-   * @param {string | HTMLElement} content  text (rendered as text) or a file view
+   * @param {string | HTMLElement} content
    * @param {number} timestamp
    */
   #render(from, content, timestamp) {
-    const own = from.id === this.me?.id;
-    const time = el("time", {
-      text: timeFormat.format(timestamp),
-      attrs: { datetime: new Date(timestamp).toISOString(), title: dateFormat.format(timestamp) },
-    });
-    const meta = el("div", { className: "meta" }, el("span", { className: "author", text: from.name }), time);
-    const bubble =
-      typeof content === "string"
-        ? el("div", { className: "bubble", text: content, attrs: { dir: "auto" } })
-        : content;
-    const body = el("div", { className: "body" }, meta, bubble);
-    const li = el("li", { className: own ? "msg own" : "msg" }, avatar(from), body);
-    li.dataset.author = from.id;
-    li.dataset.ts = String(timestamp);
-    return li;
+    return messageView(from, content, timestamp, from.id === this.me?.id);
   }
 
   /**
@@ -318,8 +249,8 @@ export class MessageList {
     li.dataset.seq = String(seq);
     li.dataset.ts = String(timestamp);
     if (li.classList.contains("own")) {
-      this.#setState(li, "Delivered");
-      this.#tidyStates();
+      setMessageState(li, "Delivered");
+      tidyDeliveryStates(this.list);
     }
     this.#deleteButton(li);
   }
@@ -329,37 +260,8 @@ export class MessageList {
    * @param {HTMLElement} li
    */
   #deleteButton(li) {
-    const existing = li.querySelector(".delete");
     const allowed = !li.classList.contains("deleted") && this.canDelete(li.dataset.author ?? "");
-    if (!allowed) {
-      existing?.remove();
-      return;
-    }
-    if (existing) return;
-    const author = li.querySelector(".author")?.textContent ?? "";
-    const button = el("button", {
-      className: "link-button small delete",
-      text: "Delete",
-      attrs: { type: "button", "aria-label": `Delete message from ${author}` },
-    });
-    button.addEventListener("click", () => this.onDelete(Number(li.dataset.seq)));
-    li.querySelector(".meta")?.append(button);
-  }
-
-  /**
-   * The line under a message: "Sending…", "Delivered", "Not sent: … Retry".
-   * @param {Element} li
-   * @param {string} text
-   * @param {...Node} extra
-   */
-  #setState(li, text, ...extra) {
-    const body = li.querySelector(".body");
-    let state = li.querySelector(".state");
-    if (!state) {
-      state = el("div", { className: "state" });
-      body?.append(state);
-    }
-    state.replaceChildren(text, ...extra);
+    syncDeleteButton(li, allowed, () => this.onDelete(Number(li.dataset.seq)));
   }
 
   /**
@@ -369,22 +271,6 @@ export class MessageList {
   #byCid(cid) {
     for (const li of this.list.children) if (li instanceof HTMLElement && li.dataset.cid === cid) return li;
     return undefined;
-  }
-
-  /**
-   * Consecutive messages by one author within a few minutes share one header.
-   * @param {Element} li
-   */
-  #regroupAround(li) {
-    for (const node of [li, li.nextElementSibling]) {
-      if (!(node instanceof HTMLElement)) continue;
-      const prev = node.previousElementSibling;
-      const same =
-        prev instanceof HTMLElement &&
-        prev.dataset.author === node.dataset.author &&
-        Number(node.dataset.ts) - Number(prev.dataset.ts) < GROUP_WINDOW_MS;
-      node.classList.toggle("cont", same);
-    }
   }
 
   #nearBottom() {
