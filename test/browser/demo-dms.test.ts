@@ -1,14 +1,20 @@
 // Direct messages in the demo, in Chromium against `wrangler dev`: a click on
 // a person opens a conversation, the other side gets an unread badge that
 // clears when they open it, the sender sees "Seen", and a message sent while
-// the recipient was away is there when they come back.
+// the recipient was away is there when they come back; a message typed while
+// the sender's inbox is unreachable survives a reload (for that user only) and
+// is delivered exactly once when it is back.
 import { describe, expect, it } from "vitest";
 import { type ChatUser, signIn } from "./chromium";
-import { useDemo } from "./demo-fixture";
+import { signInCuttable, useDemo } from "./demo-fixture";
 
 const demo = useDemo();
 
 const dmTexts = (user: ChatUser) => user.page.locator("#dm-messages .bubble").allTextContents();
+const pendingDms = (user: ChatUser) =>
+  user.page.locator("#dm-messages .msg.pending .bubble").allTextContents();
+const storedOutboxes = (user: ChatUser) =>
+  user.page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes("outbox")));
 const badge = (user: ChatUser, from: string) =>
   user.page.locator("#dm-list .dm-link", { hasText: from }).locator(".badge");
 
@@ -64,5 +70,65 @@ describe("direct messages in the demo", () => {
     expect(await ann.page.locator("#messages .bubble").count()).toBe(0);
     expect([...ann.dialogs, ...ben.dialogs, ...benAgain.dialogs]).toEqual([]);
     expect([...ann.errors, ...benAgain.errors]).toEqual([]);
+  });
+
+  it("keeps a DM typed offline across a reload, for that user only, and delivers it once", async () => {
+    const suffix = Date.now().toString(36);
+    const [patName, quinnName, cyName] = [`Pat ${suffix}`, `Quinn ${suffix}`, `Cy ${suffix}`];
+    const room = `dm-keep-${suffix}`;
+    // Only Pat's inbox socket can be cut: the room (and its member list) stays reachable.
+    const pat = await signInCuttable(demo, room, patName, /\/v1\/inbox\/ws/);
+    const quinn = await demo.join(room, quinnName);
+    const openDmWithQuinn = async () => {
+      await pat.page.locator("#presence .person-dm", { hasText: quinnName }).click();
+      await pat.page.locator("#dm:not([hidden])").waitFor();
+    };
+
+    await openDmWithQuinn();
+    await sayPrivately(pat, "online first");
+    await expect.poll(() => pat.page.locator("#dm-messages .msg.own .state").textContent()).toBe("Delivered");
+
+    // The inbox goes unreachable; what Pat types now waits, pending.
+    pat.offline(true);
+    await sayPrivately(pat, "typed offline");
+    await expect.poll(() => pendingDms(pat)).toEqual(["typed offline"]);
+    await expect.poll(() => storedOutboxes(pat)).toHaveLength(1);
+
+    // Reload while still offline: the message is back, pending, and Pat is told.
+    await pat.page.reload();
+    await pat.page.locator("#status[data-status='open']").waitFor();
+    await expect
+      .poll(() => pat.page.locator("#toasts").textContent())
+      .toMatch(/1 direct message you typed earlier will be sent/);
+    await openDmWithQuinn();
+    await expect.poll(() => pendingDms(pat)).toEqual(["typed offline"]);
+
+    // Another user signing in on this browser neither sees nor sends it.
+    await pat.page.getByRole("button", { name: "Sign out" }).click();
+    await pat.page.getByLabel("Your display name").fill(cyName);
+    await pat.page.getByRole("button", { name: "Sign in" }).click();
+    await pat.page.locator("#status[data-status='open']").waitFor();
+    await pat.page.locator("#presence .person-dm", { hasText: quinnName }).click();
+    await pat.page.locator("#dm:not([hidden])").waitFor();
+    expect(await pat.page.locator("#dm-messages .msg").count()).toBe(0);
+    expect(await storedOutboxes(pat)).toHaveLength(1);
+
+    // Pat again, and the inbox is back: sent once, no longer pending, storage empty.
+    await pat.page.getByRole("button", { name: "Sign out" }).click();
+    await pat.page.getByLabel("Your display name").fill(patName);
+    await pat.page.getByRole("button", { name: "Sign in" }).click();
+    await pat.page.locator("#status[data-status='open']").waitFor();
+    await openDmWithQuinn();
+    await expect.poll(() => pendingDms(pat)).toEqual(["typed offline"]);
+    pat.offline(false);
+    await expect.poll(() => pendingDms(pat), { timeout: 20_000 }).toEqual([]);
+    await expect.poll(() => dmTexts(pat)).toEqual(["online first", "typed offline"]);
+    await expect.poll(() => storedOutboxes(pat)).toEqual([]);
+
+    // Quinn gets it exactly once.
+    await expect.poll(() => badge(quinn, patName).textContent()).toBe("2");
+    await quinn.page.locator("#dm-list .dm-link", { hasText: patName }).click();
+    await expect.poll(() => dmTexts(quinn)).toEqual(["online first", "typed offline"]);
+    expect([...quinn.errors, ...quinn.dialogs]).toEqual([]);
   });
 });

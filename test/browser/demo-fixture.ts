@@ -1,8 +1,9 @@
 /**
  * The shared setup of the demo's browser tests: one `wrangler dev` and one
- * Chromium for the file, and every signed-in user's context closed at the end.
+ * Chromium for the file, every signed-in user's context closed at the end, and
+ * users whose chat sockets can be cut (the server unreachable, the page not).
  */
-import type { Browser } from "playwright-core";
+import type { Browser, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { type ChatUser, launchChromium, signIn } from "./chromium";
 import { DevServer } from "./dev-server";
@@ -59,4 +60,53 @@ export function useDemo(vars: Record<string, string> = {}): Demo {
     },
   };
   return demo;
+}
+
+/** A signed-in user whose chat sockets can be cut while the page stays reachable. */
+export interface CuttableUser extends ChatUser {
+  /** On: every socket matching the pattern is closed now and as it opens. Off: they connect again. */
+  offline(on: boolean): void;
+}
+
+/**
+ * Signs in as `name` at `/?room=<room>` in a context whose sockets matching
+ * `sockets` (room sockets, the inbox socket) can be cut (`offline(true)`): the
+ * page itself still loads and reloads, but every such socket is closed (1001)
+ * as it opens — that part of the chat server is unreachable for it.
+ * @example const pat = await signInCuttable(demo, "general", "Pat", /\/v1\/inbox\/ws/);
+ */
+export async function signInCuttable(
+  demo: Demo,
+  room: string,
+  name: string,
+  sockets: RegExp,
+): Promise<CuttableUser> {
+  const context = await demo.browser.newContext({ baseURL: demo.server.url });
+  context.setDefaultTimeout(15_000);
+  let cut = false;
+  const live = new Set<WebSocketRoute>();
+  await context.routeWebSocket(sockets, (ws) => {
+    if (cut) {
+      ws.close({ code: 1001, reason: "offline (test)" });
+      return;
+    }
+    ws.connectToServer();
+    live.add(ws);
+  });
+  const page = await context.newPage();
+  const user: ChatUser = { name, context, page, dialogs: [], errors: [] };
+  demo.track(user);
+  await page.goto(`/?room=${room}`);
+  await page.getByLabel("Your display name").fill(name);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#status[data-status='open']").waitFor();
+  return {
+    ...user,
+    offline(on) {
+      cut = on;
+      if (!on) return;
+      for (const ws of live) ws.close({ code: 1001, reason: "offline (test)" });
+      live.clear();
+    },
+  };
 }

@@ -6,12 +6,11 @@
 // delivered once when it is back; a bad
 // pasted token leads back to the sign-in screen with the reason, never to a
 // chat with a usable composer.
-import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { RoomcastClient } from "../../src/client";
 import { signTestToken } from "../helpers/tokens";
-import { type ChatUser, messageTexts, say } from "./chromium";
-import { useDemo } from "./demo-fixture";
+import { messageTexts, say } from "./chromium";
+import { signInCuttable, useDemo } from "./demo-fixture";
 
 const demo = useDemo();
 
@@ -28,44 +27,8 @@ async function stored(room: string): Promise<{ seq: number; contents: string[] }
   return { seq: welcome.seq, contents };
 }
 
-/**
- * Signs in as `name` in a context whose room sockets can be cut (`offline(true)`):
- * the page itself still loads and reloads, but every room socket is closed
- * (1001) as it opens — the chat server is unreachable for it.
- */
-async function signInCuttable(
-  room: string,
-  name: string,
-): Promise<ChatUser & { offline(on: boolean): void }> {
-  const context = await demo.browser.newContext({ baseURL: demo.server.url });
-  context.setDefaultTimeout(15_000);
-  let cut = false;
-  const live = new Set<WebSocketRoute>();
-  await context.routeWebSocket(/\/v1\/rooms\/[^/]+\/ws/, (ws) => {
-    if (cut) {
-      ws.close({ code: 1001, reason: "offline (test)" });
-      return;
-    }
-    ws.connectToServer();
-    live.add(ws);
-  });
-  const page = await context.newPage();
-  const user: ChatUser = { name, context, page, dialogs: [], errors: [] };
-  demo.track(user);
-  await page.goto(`/?room=${room}`);
-  await page.getByLabel("Your display name").fill(name);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator("#status[data-status='open']").waitFor();
-  return {
-    ...user,
-    offline(on) {
-      cut = on;
-      if (!on) return;
-      for (const ws of live) ws.close({ code: 1001, reason: "offline (test)" });
-      live.clear();
-    },
-  };
-}
+/** Every room socket of a page (an inbox socket is /v1/inbox/ws). */
+const ROOM_SOCKETS = /\/v1\/rooms\/[^/]+\/ws/;
 
 describe("the demo within limits, losing nothing", () => {
   it("delivers a burst of 110 typed messages with typing on: all of them, no 4008", async () => {
@@ -98,7 +61,7 @@ describe("the demo within limits, losing nothing", () => {
   it("keeps messages typed offline across a room switch and a reload, and sends each once", async () => {
     const stamp = Date.now().toString(36);
     const [first, second] = [`keep-a-${stamp}`, `keep-b-${stamp}`];
-    const pat = await signInCuttable(first, "Pat");
+    const pat = await signInCuttable(demo, first, "Pat", ROOM_SOCKETS);
     await say(pat, "online in A");
     await expect.poll(() => messageTexts(pat)).toEqual(["online in A"]);
     await expect.poll(() => pat.page.locator("#messages .msg.pending").count()).toBe(0);
