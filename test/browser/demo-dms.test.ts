@@ -15,6 +15,13 @@ const pendingDms = (user: ChatUser) =>
   user.page.locator("#dm-messages .msg.pending .bubble").allTextContents();
 const storedOutboxes = (user: ChatUser) =>
   user.page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes("outbox")));
+/** The signed-in user's id: the `sub` of the session's token (what keys their stored outbox). */
+const userIdOf = (user: ChatUser) =>
+  user.page.evaluate(() => {
+    const { token } = JSON.parse(sessionStorage.getItem("roomcast.session") ?? "{}") as { token: string };
+    const claims = atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"));
+    return (JSON.parse(claims) as { sub: string }).sub;
+  });
 const badge = (user: ChatUser, from: string) =>
   user.page.locator("#dm-list .dm-link", { hasText: from }).locator(".badge");
 
@@ -130,5 +137,38 @@ describe("direct messages in the demo", () => {
     await quinn.page.locator("#dm-list .dm-link", { hasText: patName }).click();
     await expect.poll(() => dmTexts(quinn)).toEqual(["online first", "typed offline"]);
     expect([...quinn.errors, ...quinn.dialogs]).toEqual([]);
+  });
+
+  it("tells the user when a DM typed earlier is refused, and keeps its text for a Retry", async () => {
+    const suffix = Date.now().toString(36);
+    const [patName, quinnName] = [`Pam ${suffix}`, `Quin ${suffix}`];
+    const room = `dm-refused-${suffix}`;
+    const pat = await demo.join(room, patName);
+    const quinn = await demo.join(room, quinnName);
+    // An entry as the SDK stores one, but longer than this server takes (typed
+    // where the limit was higher, say): the inbox refuses it when it is restored.
+    const tooLong = "x".repeat(10_001);
+    const key = `roomcast.outbox.v1:inbox:${await userIdOf(pat)}`;
+    const entry = {
+      cid: `c-refused-${suffix}`,
+      content: tooLong,
+      createdAt: Date.now(),
+      to: await userIdOf(quinn),
+    };
+    await pat.page.evaluate(([k, e]) => localStorage.setItem(k, JSON.stringify([e])), [key, entry] as const);
+    await pat.page.reload();
+
+    await expect
+      .poll(() => pat.page.locator("#toasts").textContent())
+      .toMatch(/A direct message you typed earlier was not sent: The server refused that message/);
+    await pat.page.locator("#presence .person-dm", { hasText: quinnName }).click();
+    await pat.page.locator("#dm:not([hidden])").waitFor();
+    await expect
+      .poll(() => pat.page.locator("#dm-messages .msg.failed .state").textContent())
+      .toMatch(/^Not sent: /);
+    expect(await pat.page.locator("#dm-messages .msg.failed .bubble").textContent()).toBe(tooLong);
+    await expect.poll(() => storedOutboxes(pat)).toEqual([]);
+    // Nothing reached Quinn.
+    expect(await quinn.page.locator("#dm-list .dm-link").count()).toBe(0);
   });
 });
