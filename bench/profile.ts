@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile -- --scenario storm|persist [--target roomcast|bare-do] [--config wrangler.toml]`:
+ * `npm run bench:profile -- --scenario storm|storm-v1|persist [--target roomcast|bare-do] [--config wrangler.toml]`:
  * a V8 CPU profile of the worker's isolate (rooms, guard and worker share it
  * under `wrangler dev`) while one scenario runs, through the inspector, printed
  * as the functions with the most samples: self time (where the CPU is) and
@@ -102,8 +102,12 @@ async function main(): Promise<void> {
     // Warm-up outside the profile (module load, JIT); traffic() warms the message path itself.
     await connectClients(ctx, await prepareClients(ctx, "warm", 20), 20);
     await driver.closeAll();
-    const specs =
-      values.scenario === "storm" ? await prepareClients(ctx, "storm", profile.storm.clients) : undefined;
+    // storm-v1: the same storm by v1 clients (no presence=diff: every join announced to each).
+    const specs = values.scenario?.startsWith("storm")
+      ? await prepareClients(ctx, values.scenario, profile.storm.clients, {
+          v1: values.scenario === "storm-v1",
+        })
+      : undefined;
     if (values.scenario === "persist") await connectClients(ctx, await prepareClients(ctx, "persist", 1), 1);
     await settle(ctx);
     await session.call("Profiler.enable");
