@@ -6,19 +6,25 @@
 import type { RunningWorker } from "../e2e/worker-harness";
 import { openSocket, RefusedUpgrade } from "../e2e/worker-harness";
 
+// Addresses are a random base per module plus a counter, never independent
+// random picks: two picks out of 60,000 collided often enough across a suite of
+// ~50 addresses (about 1 run in 50) to send a test's connects into another
+// test's exhausted window. Within a module they never repeat; across modules
+// sharing a worker, two runs of ~100 out of 16 million almost never meet.
+const base = Math.floor(Math.random() * 0xffffff);
 let counter = 0;
 
 /**
- * An address no other test uses: IPv4 from the documentation ranges, or IPv6 from 2001:db8::/32.
+ * An address no other test uses: IPv4 from the private 10/8 range, or IPv6 from 2001:db8::/32.
  * @example const ip = freshIp();
  */
 export function freshIp(v6 = false): string {
   counter += 1;
-  const n = Math.floor(Math.random() * 60_000) + counter;
+  const n = (base + counter) % 0x1000000;
   return v6
     ? // A fresh /64 each time (the guard counts IPv6 per /64).
-      `2001:db8:${(n % 65_536).toString(16)}:${counter.toString(16)}::1`
-    : `198.51.${n % 256}.${(n >> 8) % 256}`;
+      `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}::1`
+    : `10.${n >> 16}.${(n >> 8) & 0xff}.${n & 0xff}`;
 }
 
 /** A response's status, JSON body and headers. */
