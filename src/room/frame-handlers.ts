@@ -13,7 +13,7 @@ import { type ClientFrame, privateRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import { moderationHandlers } from "./moderation/handlers";
 import type { RoomDO } from "./room-do";
-import { submitMessage } from "./room-message";
+import { afterOutcome, submitMessage } from "./room-message";
 
 /** What the room does with one frame type (`auth` is answered by HibernatingObject). */
 export type Handler<T extends keyof RoomHandlers> = RoomHandlers[T];
@@ -34,13 +34,9 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
     now,
     ws,
   );
-  // A promise only when a pre-publish hook is configured (see submitMessage).
-  if (outcome instanceof Promise) {
-    return outcome.then((settled) => {
-      if (settled.kind === "refused") sendFrame(ws, settled.error);
-    });
-  }
-  if (outcome.kind === "refused") sendFrame(ws, outcome.error);
+  return afterOutcome(outcome, (settled) => {
+    if (settled.kind === "refused") sendFrame(ws, settled.error);
+  });
 };
 
 const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {

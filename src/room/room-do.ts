@@ -35,6 +35,7 @@ import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
 import { RoomModeration } from "./moderation/room-moderation";
 import { PublishHook } from "./publish-hook";
 import { RoomEvents } from "./room-events";
+import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
 
@@ -179,17 +180,12 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
 
   /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
   publish(req: PublishRequest): PublishOutcome | Promise<PublishOutcome> {
-    const outcome = publishForService(this, req, Date.now());
     // A stored message's count joins that commit (once the pre-publish hook, if
     // one is asked, has answered and the message is stored).
-    if (outcome instanceof Promise) {
-      return outcome.then((settled) => {
-        this.counters.settle(Date.now(), true);
-        return settled;
-      });
-    }
-    this.counters.settle(Date.now(), true);
-    return outcome;
+    return afterOutcome(publishForService(this, req, Date.now()), (settled) => {
+      this.counters.settle(Date.now(), true);
+      return settled;
+    });
   }
 
   /** RPC from the worker before an upload streams: a ban, a `cid` retry, quota, upload rate. */

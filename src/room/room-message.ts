@@ -130,6 +130,16 @@ function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
 }
 
 /**
+ * Runs `then` on an outcome of {@link submitMessage}: at once when it is a value
+ * (no hook: the message path stays synchronous), else once the hook's verdict
+ * was applied.
+ * @example return afterOutcome(submitMessage(room, author, req, now, ws), (o) => report(o));
+ */
+export function afterOutcome<T, R>(outcome: T | Promise<T>, then: (settled: T) => R): R | Promise<R> {
+  return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+}
+
+/**
  * {@link postMessage}, asking the pre-publish hook first when one is configured.
  * Without a hook this is postMessage itself, synchronously (no await is added to
  * the message path). With one, the checks run at once (a refused or retried
