@@ -51,16 +51,13 @@ export function reserve(
   extra: number,
   usableUntil: number,
 ): { verdict: WindowVerdict; kept: number[]; granted: number } {
-  const kept = times.filter((t) => t > now - windowMs);
-  if (kept.length >= limit) {
-    const oldest = kept[kept.length - limit] as number;
-    return { verdict: { ok: false, retryAfterMs: Math.max(1, oldest + windowMs - now) }, kept, granted: 0 };
-  }
-  // Earlier leases may be recorded after `now`: each new record is taken no
-  // earlier than the newest one, so the times stay ascending without a sort
-  // (a later record only counts for longer, which keeps the limit honest).
-  const newest = kept[kept.length - 1] ?? now;
-  kept.push(Math.max(now, newest));
+  const { verdict, kept } = slide(times, now, limit, windowMs);
+  if (!verdict.ok) return { verdict, kept, granted: 0 };
+  // Earlier leases may be recorded after `now`: slide took this event no earlier
+  // than the newest record, and the grants go no earlier than it either, so the
+  // times stay ascending without a sort (a later record only counts for longer,
+  // which keeps the limit honest).
+  const newest = kept[kept.length - 1] as number;
   const granted = Math.max(0, Math.min(extra, Math.floor((limit - kept.length) / 2)));
   const at = Math.max(usableUntil, newest);
   for (let i = 0; i < granted; i++) kept.push(at);
