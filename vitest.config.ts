@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import DEV_VARS from "./scripts/dev-vars.json" with { type: "json" };
 import { WORKERD_WEBHOOK_SECRET } from "./test/e2e/webhook-receiver-setup";
 
 /** A free local port (for the webhook receiver the workerd-webhooks project posts to). */
@@ -40,7 +41,9 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             // A low threshold so batched presence shows with three sockets; tests
             // whose clients do not opt in (?presence=diff) are unaffected by it.
-            miniflare: { bindings: { PRESENCE_BATCH_ABOVE: "2", METRICS_TOKEN: WORKERD_METRICS_TOKEN } },
+            miniflare: {
+              bindings: { ...DEV_VARS, PRESENCE_BATCH_ABOVE: "2", METRICS_TOKEN: WORKERD_METRICS_TOKEN },
+            },
           }),
         ],
         resolve: { alias: publicFiles },
@@ -64,7 +67,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { RATE_LIMIT_PER_MINUTE: "6", TYPING_RATE_PER_MINUTE: "4" } },
+            miniflare: { bindings: { ...DEV_VARS, RATE_LIMIT_PER_MINUTE: "6", TYPING_RATE_PER_MINUTE: "4" } },
           }),
         ],
         resolve: { alias: publicFiles },
@@ -80,7 +83,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { LOG_ROOM_WAKEUPS: "true" } },
+            miniflare: { bindings: { ...DEV_VARS, LOG_ROOM_WAKEUPS: "true" } },
           }),
         ],
         resolve: { alias: publicFiles },
@@ -94,6 +97,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
+                ...DEV_VARS,
                 EVENT_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/switch`,
                 EVENT_WEBHOOK_SECRET: WORKERD_WEBHOOK_SECRET,
                 EVENT_WEBHOOK_RETRY_MS: "200",

@@ -1,4 +1,5 @@
 /** The vars every Roomcast bench target runs with (`npm run bench`, `bench/profile.ts`). */
+import DEV_VARS from "../scripts/dev-vars.json" with { type: "json" };
 
 /**
  * Roomcast's limits, raised so the bench measures throughput rather than the
@@ -7,6 +8,8 @@
  * clients of (d) and wake the room in (f)).
  */
 export const ROOMCAST_BENCH_VARS: Record<string, string> = {
+  // What `npm run dev` adds to the deployable config: dev sign-in for the bench's clients.
+  ...DEV_VARS,
   RATE_LIMIT_PER_MINUTE: "100000000",
   // Every bench client connects from 127.0.0.1: the guard still admits (and
   // counts) each connect through its shard object, but never refuses one.

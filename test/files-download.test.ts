@@ -16,7 +16,7 @@ async function putFile(bytes: Uint8Array, type: string, name: string): Promise<s
 }
 
 const get = (url: string, headers: Record<string, string> = {}) =>
-  exports.default.fetch(new Request(new URL(url, "http://roomcast.test"), { headers }));
+  exports.default.fetch(new Request(new URL(url, "http://roomcast.localhost"), { headers }));
 
 describe("GET /v1/files/:id", () => {
   it("serves the exact bytes with the stored type and the safety headers", async () => {
@@ -81,7 +81,7 @@ describe("GET /v1/files/:id", () => {
   it("403 for forged, altered and expired links; 404 for a signed link to no file", async () => {
     const id = await putFile(binaryPng(100), "image/png", "a.png");
     const now = Date.now();
-    const url = new URL(fileLinkSigner(env).url(id, now), "http://roomcast.test");
+    const url = new URL(fileLinkSigner(env).url(id, now), "http://roomcast.localhost");
     const refusal = async (u: URL | string) => {
       const res = await get(u.toString());
       return { status: res.status, body: (await res.json()) as { error: string } };

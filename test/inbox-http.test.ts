@@ -11,17 +11,17 @@ const freshUser = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}`
 
 const upgrade = (headers: Record<string, string> = {}, query = "") =>
   exports.default.fetch(
-    new Request(`http://roomcast.test/v1/inbox/ws${query}`, {
+    new Request(`http://roomcast.localhost/v1/inbox/ws${query}`, {
       headers: { Upgrade: "websocket", ...headers },
     }),
   );
 
 const page = (query: string, headers: Record<string, string> = {}) =>
-  exports.default.fetch(`http://roomcast.test/v1/inbox/messages${query}`, { headers });
+  exports.default.fetch(`http://roomcast.localhost/v1/inbox/messages${query}`, { headers });
 
 describe("GET /v1/inbox/ws refusals", () => {
   it("426, then 403 origin, then 401 token, then 400 since, then 400 subprotocol", async () => {
-    const plain = await exports.default.fetch("http://roomcast.test/v1/inbox/ws");
+    const plain = await exports.default.fetch("http://roomcast.localhost/v1/inbox/ws");
     expect(await refusal(plain)).toEqual({ status: 426, error: "upgrade_required" });
     const foreign = await upgrade({ Origin: "https://evil.example" }, "?since=x");
     expect(await refusal(foreign)).toEqual({ status: 403, error: "origin_not_allowed" });

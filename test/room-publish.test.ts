@@ -18,7 +18,7 @@ function publish(
   token: string | undefined,
   headers: Record<string, string> = {},
 ): Promise<Response> {
-  return exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages`, {
+  return exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages`, {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
@@ -54,7 +54,7 @@ describe("POST /v1/rooms/:room/messages", { timeout: 20_000 }, () => {
     alice.send({ type: "room_message", content: "thanks", cid: "a-1" });
     expect(await alice.frames.next("ack")).toMatchObject({ seq: 2 });
     const page = (await (
-      await exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages`, {
+      await exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages`, {
         headers: { Authorization: `Bearer ${await serviceToken()}` },
       })
     ).json()) as { messages: RoomMessageFrame[] };
@@ -156,7 +156,7 @@ describe("POST /v1/rooms/:room/messages", { timeout: 20_000 }, () => {
       expect(await refusal(await publish(room, body, token))).toEqual({ status, error });
     }
     const page = (await (
-      await exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages`, {
+      await exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages`, {
         headers: { Authorization: `Bearer ${token}` },
       })
     ).json()) as { messages: unknown[] };
@@ -172,7 +172,7 @@ describe("POST /v1/rooms/:room/messages", { timeout: 20_000 }, () => {
 
   it("answers CORS preflights for POST with a JSON body on allowed origins only", async () => {
     const preflight = (origin: string) =>
-      exports.default.fetch(`http://roomcast.test/v1/rooms/${freshRoom()}/messages`, {
+      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${freshRoom()}/messages`, {
         method: "OPTIONS",
         headers: {
           Origin: origin,

@@ -42,7 +42,7 @@ describe("seq bounds in queries", () => {
     alice.send({ type: "room_message", content: "m1" });
     await alice.frames.next("ack");
     const get = (query: string) =>
-      exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages${query}`, {
+      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages${query}`, {
         headers: { Authorization: `Bearer ${token}` },
       });
     const before = (await (await get(`?before=${MAX}`)).json()) as { messages: { seq: number }[] };

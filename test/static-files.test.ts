@@ -4,7 +4,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
-const get = (path: string, init?: RequestInit) => exports.default.fetch(`http://roomcast.test${path}`, init);
+const get = (path: string, init?: RequestInit) =>
+  exports.default.fetch(`http://roomcast.localhost${path}`, init);
 
 describe("demo files", () => {
   it("serves the page at / with its CSP, and its scripts and styles with their types", async () => {

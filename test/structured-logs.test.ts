@@ -39,7 +39,7 @@ describe("log lines", () => {
     const secret = `${await signTestToken({ sub: "mallory" })}tampered`;
     const room = freshRoom("logs");
     const res = await exports.default.fetch(
-      new Request(`http://roomcast.test/v1/rooms/${room}/ws?token=${secret}`, {
+      new Request(`http://roomcast.localhost/v1/rooms/${room}/ws?token=${secret}`, {
         headers: { Upgrade: "websocket", "CF-Connecting-IP": "203.0.113.9" },
       }),
     );
@@ -50,7 +50,7 @@ describe("log lines", () => {
       status: 401,
       error: "token_invalid",
       method: "GET",
-      url: `http://roomcast.test/v1/rooms/${room}/ws?token=redacted`,
+      url: `http://roomcast.localhost/v1/rooms/${room}/ws?token=redacted`,
       ip: "203.0.113.9",
     });
     expect(typeof lines(logs)[0]?.t).toBe("string");

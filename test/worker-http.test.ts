@@ -13,7 +13,7 @@ const upgrade = (room: string, headers: Record<string, string> = {}, query = "")
 
 describe("GET /health", () => {
   it("reports ok and the version", async () => {
-    const res = await exports.default.fetch("http://roomcast.test/health");
+    const res = await exports.default.fetch("http://roomcast.localhost/health");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok", version: expect.any(String) });
   });
@@ -21,7 +21,7 @@ describe("GET /health", () => {
 
 describe("GET /v1/limits", () => {
   it("publishes the limits the room enforces, readable from any origin without a token", async () => {
-    const res = await exports.default.fetch("http://roomcast.test/v1/limits", {
+    const res = await exports.default.fetch("http://roomcast.localhost/v1/limits", {
       headers: { Origin: "https://app.example" },
     });
     expect(res.status).toBe(200);
@@ -48,7 +48,7 @@ describe("GET /v1/limits", () => {
 
 describe("GET /v1/rooms/:room/ws refusals", () => {
   it("426 for a request that is not a WebSocket upgrade", async () => {
-    const res = await exports.default.fetch("http://roomcast.test/v1/rooms/abc/ws");
+    const res = await exports.default.fetch("http://roomcast.localhost/v1/rooms/abc/ws");
     expect(await refusal(res)).toEqual({ status: 426, error: "upgrade_required" });
   });
 
@@ -66,7 +66,7 @@ describe("GET /v1/rooms/:room/ws refusals", () => {
 
   it("allows the worker's own origin, listed origins, and clients without Origin", async () => {
     const token = await signTestToken();
-    for (const origin of ["http://roomcast.test", "http://localhost:8787", undefined]) {
+    for (const origin of ["http://roomcast.localhost", "http://localhost:8787", undefined]) {
       const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
       if (origin) headers.Origin = origin;
       const res = await upgrade(freshRoom(), headers);
@@ -141,7 +141,7 @@ describe("token transports", () => {
 describe("POST /dev/token", () => {
   it("signs a token for a name; the same name is the same user", async () => {
     const get = async (name: string) => {
-      const res = await exports.default.fetch("http://roomcast.test/dev/token", {
+      const res = await exports.default.fetch("http://roomcast.localhost/dev/token", {
         method: "POST",
         body: JSON.stringify({ name }),
       });
@@ -164,15 +164,22 @@ describe("POST /dev/token", () => {
       '{"name":"x\\u0000"}',
       JSON.stringify({ name: "x".repeat(40) }),
     ]) {
-      const res = await exports.default.fetch("http://roomcast.test/dev/token", { method: "POST", body });
+      const res = await exports.default.fetch("http://roomcast.localhost/dev/token", {
+        method: "POST",
+        body,
+      });
       expect(await refusal(res)).toEqual({ status: 400, error: "invalid_body" });
     }
   });
 
-  it("503 rather than sign dev tokens while a real secret is configured", async () => {
+  it("404 dev_auth_off rather than sign dev tokens while a real secret is configured", async () => {
     const real = { ...env, JWT_SECRET: "a-real-production-secret-of-enough-length-0001" };
     const res = await app.request("/dev/token", { method: "POST", body: '{"name":"a"}' }, real);
-    expect(await refusal(res)).toEqual({ status: 503, error: "misconfigured" });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: string; message: string };
+    // The demo shows this message: it says why and what to do instead.
+    expect(body.error).toBe("dev_auth_off");
+    expect(body.message).toMatch(/JWT_SECRET/);
   });
 
   it("404 when dev auth is off", async () => {
@@ -181,7 +188,41 @@ describe("POST /dev/token", () => {
       { method: "POST", body: '{"name":"a"}' },
       { ...env, DEV_AUTH: "false" },
     );
-    expect(await refusal(res)).toEqual({ status: 404, error: "not_found" });
+    expect(await refusal(res)).toEqual({ status: 404, error: "dev_auth_off" });
+  });
+
+  // The second wall: a deployment given DEV_AUTH="true" by mistake is reached by
+  // its public hostname, never by a loopback one.
+  it("403 dev_auth_local_only on any host but a loopback one, and the dev key verifies nothing there", async () => {
+    for (const host of [
+      "roomcast.example.com",
+      "roomcast-production.someone.workers.dev",
+      "10.0.0.1",
+      "127.0.0.1.nip.io",
+    ]) {
+      const res = await exports.default.fetch(`https://${host}/dev/token`, {
+        method: "POST",
+        body: '{"name":"mallory","role":"admin"}',
+      });
+      expect(await refusal(res)).toEqual({ status: 403, error: "dev_auth_local_only" });
+    }
+    // A token signed with the dev secret (as if minted on someone's laptop) is
+    // not accepted on a public host: with no real key there, the service is misconfigured.
+    const token = await signTestToken({ sub: "mallory", role: "admin" });
+    const room = freshRoom();
+    const remote = await exports.default.fetch(
+      new Request(`https://roomcast.example.com/v1/rooms/${room}/ws`, {
+        headers: { Upgrade: "websocket", Authorization: `Bearer ${token}` },
+      }),
+    );
+    expect(await refusal(remote)).toEqual({ status: 503, error: "misconfigured" });
+    for (const host of ["localhost", "roomcast.localhost", "127.0.0.1", "127.9.9.9", "[::1]"]) {
+      const res = await exports.default.fetch(`http://${host}/dev/token`, {
+        method: "POST",
+        body: '{"name":"a"}',
+      });
+      expect(res.status, host).toBe(200);
+    }
   });
 });
 
@@ -212,7 +253,7 @@ describe("GET /v1/rooms/:room/messages", () => {
     for (let i = 1; i <= 3; i++) alice.send({ type: "room_message", content: `m${i}` });
     for (let i = 1; i <= 3; i++) await alice.frames.next("ack");
     const get = (query: string, auth = `Bearer ${token}`) =>
-      exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages${query}`, {
+      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages${query}`, {
         headers: { Authorization: auth },
       });
     const latest = (await (await get("?limit=2")).json()) as { room: string; messages: { seq: number }[] };
@@ -236,7 +277,7 @@ describe("GET /v1/rooms/:room/messages", () => {
 
   it("answers CORS preflights for allowed origins only", async () => {
     const preflight = (origin: string) =>
-      exports.default.fetch(`http://roomcast.test/v1/rooms/${freshRoom()}/messages`, {
+      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${freshRoom()}/messages`, {
         method: "OPTIONS",
         headers: {
           Origin: origin,

@@ -7,12 +7,12 @@ import { freshRoom, signTestToken } from "./helpers/tokens";
 import { openRoom } from "./helpers/workerd-socket";
 
 const get = (path: string, token?: string) =>
-  exports.default.fetch(`http://roomcast.test${path}`, {
+  exports.default.fetch(`http://roomcast.localhost${path}`, {
     headers: token ? { Authorization: `Bearer ${token}` } : {},
   });
 
 async function devToken(body: object): Promise<Response> {
-  return exports.default.fetch("http://roomcast.test/dev/token", {
+  return exports.default.fetch("http://roomcast.localhost/dev/token", {
     method: "POST",
     body: JSON.stringify(body),
   });

@@ -2,7 +2,8 @@
  * Chooses the verification key source from the env. Outside development there is
  * no fallback key: a missing or weak key is a configuration error (HTTP 503).
  */
-import { ConfigError, readConfig } from "../config";
+import { ConfigError } from "../config";
+import { devAuthState } from "./dev-auth";
 import { jwksKeySource, type KeySource, MIN_SECRET_BYTES, secretKeySource } from "./verify";
 
 interface KeyVars {
@@ -13,10 +14,11 @@ interface KeyVars {
 
 /**
  * The key source for this deployment: `JWT_JWKS_URL` if set, else `JWT_SECRET`,
- * else — only with `DEV_AUTH="true"` — the clearly named `DEV_JWT_SECRET`.
- * @example const source = resolveKeySource(env);
+ * else — only while development sign-in is on for `url` (`DEV_AUTH="true"` on a
+ * loopback host, see dev-auth.ts) — the clearly named `DEV_JWT_SECRET`.
+ * @example const source = resolveKeySource(env, new URL(req.url));
  */
-export function resolveKeySource(env: Env): KeySource {
+export function resolveKeySource(env: Env, url?: URL): KeySource {
   const vars = env as KeyVars;
   if (vars.JWT_JWKS_URL) {
     try {
@@ -25,7 +27,7 @@ export function resolveKeySource(env: Env): KeySource {
       throw new ConfigError("JWT_JWKS_URL is not a valid URL");
     }
   }
-  const secret = vars.JWT_SECRET || (readConfig(env).devAuth ? vars.DEV_JWT_SECRET : undefined);
+  const secret = vars.JWT_SECRET || (devAuthState(env, url) === "on" ? vars.DEV_JWT_SECRET : undefined);
   if (!secret) {
     throw new ConfigError("no signing key configured: set JWT_SECRET or JWT_JWKS_URL");
   }
@@ -38,16 +40,12 @@ export function resolveKeySource(env: Env): KeySource {
 
 /**
  * The secret `POST /dev/token` signs with (development only), as bytes: only
- * ever `DEV_JWT_SECRET`. With a real key configured beside `DEV_AUTH="true"`
- * (a staging environment, say) dev auth refuses to run rather than hand anyone
- * tokens signed with the real secret.
+ * ever `DEV_JWT_SECRET`. Callers check {@link devAuthState} first: with a real
+ * key configured dev auth is off, so no one is handed a token signed with it.
  * @example const key = devSigningKey(env);
  */
 export function devSigningKey(env: Env): Uint8Array {
   const vars = env as KeyVars;
-  if (vars.JWT_SECRET || vars.JWT_JWKS_URL) {
-    throw new ConfigError("DEV_AUTH is on beside a real JWT_SECRET or JWT_JWKS_URL: turn DEV_AUTH off");
-  }
   if (!vars.DEV_JWT_SECRET) throw new ConfigError("DEV_AUTH is on but DEV_JWT_SECRET is empty");
   try {
     return secretKeySource(vars.DEV_JWT_SECRET).key;

@@ -1,12 +1,14 @@
 /**
- * `POST /dev/token`: local development sign-in. Exists only while
- * `DEV_AUTH="true"` (never in production, see wrangler.toml [env.production]).
+ * `POST /dev/token`: local development sign-in. Answers only while development
+ * sign-in is on (dev-auth.ts: `DEV_AUTH="true"`, which only `npm run dev` and
+ * the tests set, no real key, and a loopback host); the deployable config in
+ * wrangler.toml has it off.
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { devAuthState } from "../auth/dev-auth";
 import { signDevToken } from "../auth/dev-token";
 import { devSigningKey } from "../auth/keys";
-import { readConfig } from "../config";
 import { guard } from "./guard-middleware";
 import { HttpError } from "./http-error";
 
@@ -28,6 +30,12 @@ const bodySchema = z.strictObject({
     .optional(),
 });
 
+const DEV_AUTH_OFF = {
+  off: "development sign-in is off on this server: sign in with a token from your backend",
+  real_key:
+    "development sign-in is off because this server verifies real tokens (JWT_SECRET or JWT_JWKS_URL is set): sign in with a token from your backend",
+} as const;
+
 /** `/dev/...` routes. */
 export const devRoutes = new Hono<{ Bindings: Env }>();
 
@@ -35,9 +43,13 @@ export const devRoutes = new Hono<{ Bindings: Env }>();
 devRoutes.use("*", guard());
 
 devRoutes.post("/token", async (c) => {
-  if (!readConfig(c.env).devAuth) {
-    throw new HttpError(404, "not_found", "no such endpoint");
+  const state = devAuthState(c.env, new URL(c.req.url));
+  if (state === "not_loopback") {
+    // Loud in the log: a deployment with DEV_AUTH on is a mistake an operator must see.
+    console.error("DEV_AUTH is on, but development sign-in answers only on localhost: refused");
+    throw new HttpError(403, "dev_auth_local_only", "development sign-in works only on localhost");
   }
+  if (state !== "on") throw new HttpError(404, "dev_auth_off", DEV_AUTH_OFF[state]);
   const raw = await c.req.json().catch(() => undefined);
   const body = bodySchema.safeParse(raw);
   if (!body.success) {

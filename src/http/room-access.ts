@@ -42,13 +42,14 @@ export async function authenticate(req: Request, env: Env, token: string | undef
     throw new HttpError(403, "origin_not_allowed", "this origin may not connect");
   }
   // Resolved before the token check, so a misconfigured key is a 503 even without a token.
-  resolveKeySource(env);
+  const url = new URL(req.url);
+  resolveKeySource(env, url);
   if (!token) {
     throw new HttpError(401, "token_missing", "a token is required");
   }
   let identity: Identity;
   try {
-    identity = await verifyWithEnv(env, token);
+    identity = await verifyWithEnv(env, token, url);
   } catch (err) {
     if (err instanceof AuthError) throw new HttpError(401, err.code, err.message);
     if (err instanceof KeysUnavailableError) {

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import DEV_VARS from "../../scripts/dev-vars.json" with { type: "json" };
 
 const WRANGLER = path.resolve("node_modules/wrangler/bin/wrangler.js");
 
@@ -43,7 +44,8 @@ export class DevServer {
     // probing refusals) more often when the machine is busy: the guard's per-IP
     // connect rate would count them all as one client. It has its own tests
     // (test/e2e/guard.test.ts); here it is raised out of the way.
-    const vars = { CONNECT_RATE_PER_MINUTE: "100000", ...overrides };
+    // What `npm run dev` adds (dev sign-in), then the tests' own settings.
+    const vars = { ...DEV_VARS, CONNECT_RATE_PER_MINUTE: "100000", ...overrides };
     const persistDir = fs.mkdtempSync(path.join(os.tmpdir(), "roomcast-dev-"));
     // workerd binds a few ports of its own; when another wrangler or test harness
     // starting at the same moment takes one first, startup fails with "Address

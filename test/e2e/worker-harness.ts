@@ -6,6 +6,7 @@
 import { expect, vi } from "vitest";
 import { createTestHarness } from "wrangler";
 import WebSocket from "ws";
+import DEV_VARS from "../../scripts/dev-vars.json" with { type: "json" };
 import type { InboxWelcomeFrame, WelcomeFrame } from "../../src/protocol/frames";
 import { FrameQueue } from "../helpers/frame-queue";
 
@@ -22,11 +23,17 @@ export interface RunningWorker {
 }
 
 /**
- * Starts the worker with optional test-only var overrides.
+ * Starts the worker as `npm run dev` runs it (the deployable config plus
+ * scripts/dev-vars.json: dev sign-in on), with optional test-only var overrides;
+ * `{ deployable: true }` starts the config exactly as `wrangler deploy` ships it.
  * @example const worker = await startWorker({ RATE_LIMIT_PER_MINUTE: "20" });
  */
-export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
-  const harness = createTestHarness({ workers: [{ configPath: "./wrangler.toml", vars }] });
+export async function startWorker(
+  vars: Record<string, string> = {},
+  options: { deployable?: boolean } = {},
+): Promise<RunningWorker> {
+  const all = options.deployable ? vars : { ...DEV_VARS, ...vars };
+  const harness = createTestHarness({ workers: [{ configPath: "./wrangler.toml", vars: all }] });
   const { url } = await harness.listen();
   return {
     url,

@@ -1,11 +1,13 @@
 /**
  * Real signed tokens for tests, made with jose and the secret the worker under
- * test is configured with (the dev secret in wrangler.toml).
+ * test is configured with (the dev secret `npm run dev` and the tests add,
+ * scripts/dev-vars.json).
  */
 import { generateKeyPair, SignJWT } from "jose";
+import DEV_VARS from "../../scripts/dev-vars.json" with { type: "json" };
 
-/** The dev-only secret from wrangler.toml [vars]. */
-export const DEV_SECRET = "roomcast-local-dev-only-secret-do-not-deploy-0001";
+/** The dev-only signing secret (scripts/dev-vars.json). */
+export const DEV_SECRET = DEV_VARS.DEV_JWT_SECRET;
 
 /** Claims a test may set; `sub` and a one-hour `exp` are filled in when absent. */
 export interface TestClaims {

@@ -44,7 +44,11 @@ export async function uploadFile(
   const query = options.query ?? (options.cid ? `?cid=${encodeURIComponent(options.cid)}` : "");
   const body = options.stream ?? bytesStream(bytes);
   return exports.default.fetch(
-    new Request(`http://roomcast.test/v1/rooms/${room}/files${query}`, { method: "POST", headers, body }),
+    new Request(`http://roomcast.localhost/v1/rooms/${room}/files${query}`, {
+      method: "POST",
+      headers,
+      body,
+    }),
   );
 }
 
@@ -85,5 +89,5 @@ export async function storedKeys(room: string): Promise<string[]> {
 
 /** GETs a file link (relative, as in frames). */
 export function download(url: string, headers: Record<string, string> = {}): Promise<Response> {
-  return exports.default.fetch(new Request(new URL(url, "http://roomcast.test"), { headers }));
+  return exports.default.fetch(new Request(new URL(url, "http://roomcast.localhost"), { headers }));
 }

@@ -38,7 +38,7 @@ export function upgradeRequest(room: string, headers: Record<string, string>, qu
 }
 
 function upgradeRequestTo(path: string, headers: Record<string, string>, query: string): Request {
-  return new Request(`http://roomcast.test${path}${query}`, {
+  return new Request(`http://roomcast.localhost${path}${query}`, {
     headers: { Upgrade: "websocket", ...headers },
   });
 }

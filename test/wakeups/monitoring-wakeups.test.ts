@@ -36,12 +36,12 @@ describe("monitoring and hibernation", () => {
     const admin = await signTestToken({ sub: "ops", role: "admin" });
     const auth = { Authorization: `Bearer ${admin}` };
     const metrics = await exports.default.fetch(
-      new Request("http://roomcast.test/metrics", { headers: auth }),
+      new Request("http://roomcast.localhost/metrics", { headers: auth }),
     );
     expect(metrics.status).toBe(200);
     await metrics.text();
     const stats = await exports.default.fetch(
-      new Request("http://roomcast.test/v1/admin/stats", { headers: auth }),
+      new Request("http://roomcast.localhost/v1/admin/stats", { headers: auth }),
     );
     expect(stats.status).toBe(200);
     await stats.json();

@@ -29,7 +29,7 @@ async function setReceiver(mode: "ok" | "down"): Promise<void> {
 
 async function publish(room: string, content: string): Promise<{ id: string }> {
   const token = await signTestToken({ sub: "svc-hooks", role: "service" });
-  const res = await exports.default.fetch(`http://roomcast.test/v1/rooms/${room}/messages`, {
+  const res = await exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     body: JSON.stringify({ content }),
