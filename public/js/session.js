@@ -41,8 +41,12 @@ export async function fetchDevToken(name, role) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(role ? { name, role } : { name }),
   });
-  if (res.status === 404) throw new DevAuthUnavailable("development sign-in is off on this server");
   const body = await res.json().catch(() => ({}));
+  // 404 dev_auth_off (no dev sign-in, or a real key is set), 403 dev_auth_local_only
+  // (not on localhost): the server's message says why and what to do.
+  if (res.status === 404 || body.error === "dev_auth_local_only") {
+    throw new DevAuthUnavailable(body.message ?? "development sign-in is off on this server");
+  }
   if (!res.ok) throw new Error(body.message ?? `sign-in failed (HTTP ${res.status})`);
   return body.token;
 }

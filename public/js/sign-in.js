@@ -46,9 +46,10 @@ async function sessionFromForm() {
     return undefined;
   } catch (err) {
     if (err instanceof DevAuthUnavailable) {
-      // Production has no dev sign-in: point at the token box instead.
+      // No dev sign-in here (production, or a local run with a real JWT_SECRET):
+      // say why, as the server put it, and point at the token box instead.
       byId("token-signin", HTMLDetailsElement).open = true;
-      error.textContent = "This server has no development sign-in: paste a token instead.";
+      error.textContent = `No development sign-in: ${err.message}. Paste a token from your backend below.`;
     } else {
       error.textContent = `Could not sign in: ${err instanceof Error ? err.message : String(err)}`;
     }
