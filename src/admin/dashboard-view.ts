@@ -74,6 +74,7 @@ export class DashboardView {
     byId("kpi-rooms").textContent = count(stats.connections.rooms);
     byId("kpi-messages").textContent = perSecond(oneMinute?.messagesPerSec ?? 0);
     byId("kpi-errors").textContent = percent(fiveMinutes?.errorRate ?? 0);
+    byId("kpi-refused").textContent = percent(fiveMinutes?.refusalRate ?? 0);
     byId("kpi-p50").textContent = ms(stats.latency.p50);
     byId("kpi-p95").textContent = ms(stats.latency.p95);
     byId("kpi-p99").textContent = ms(stats.latency.p99);
@@ -102,8 +103,10 @@ export class DashboardView {
     this.#errors.update(
       series.t,
       series.t.map((_, i) => {
-        const failures = (series.errors[i] ?? 0) + (series.refusals[i] ?? 0);
-        const operations = (series.messages[i] ?? 0) + (series.connects[i] ?? 0) + failures;
+        // As the alert reads it (failures.ts): server failures over all operations.
+        const failures = series.failures[i] ?? 0;
+        const operations =
+          (series.messages[i] ?? 0) + (series.connects[i] ?? 0) + failures + (series.refused[i] ?? 0);
         return operations === 0 ? 0 : failures / operations;
       }),
       now,

@@ -69,7 +69,14 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
       "service_buckets",
     );
     const webhook = this.config.eventWebhook;
-    this.events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
+    this.events = webhook
+      ? new RoomEvents(
+          ctx,
+          webhook,
+          (due) => this.ensureAlarmBy(due),
+          () => this.counters.failure("webhook"),
+        )
+      : undefined;
     const hook = this.config.publishHook;
     this.publishHook = hook ? new PublishHook(hook, this.config.maxContentChars) : undefined;
   }

@@ -31,6 +31,7 @@ export class RoomEvents {
     private readonly ctx: DurableObjectState,
     webhook: NonNullable<Config["eventWebhook"]>,
     private readonly armBy: (due: number) => Promise<void>,
+    onFailedAttempt?: () => void,
   ) {
     this.#outbox = new WebhookOutbox(ctx.storage.sql, {
       url: webhook.url,
@@ -39,6 +40,7 @@ export class RoomEvents {
       maxAttempts: webhook.maxAttempts,
       retryBaseMs: webhook.retryBaseMs,
       limit: webhook.queueLimit,
+      onFailedAttempt,
     });
     // Rows left by a run a restart cut short: resumed on this wake-up (one
     // indexed read; nothing pending, nothing done).

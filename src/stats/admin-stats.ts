@@ -11,10 +11,19 @@ export interface WindowRates {
   messagesPerSec: number;
   deliveriesPerSec: number;
   connectsPerSec: number;
+  /** `error` frames sent (refusals and failures alike). */
   errorsPerSec: number;
+  /** The worker's HTTP refusals (4xx and 5xx). */
   refusalsPerSec: number;
-  /** Failures (error frames and refusals) ÷ operations (connects, messages and failures); 0 with none. */
+  /** Server failures (failures.ts): HTTP 5xx, `error internal`, closes 1011, failed webhook attempts. */
+  failuresPerSec: number;
+  /**
+   * Server failures ÷ operations (connects, messages, failures and refusals); 0
+   * with none. What the error-rate alert reads: a refused client cannot raise it.
+   */
   errorRate: number;
+  /** Refusals (the service doing its job: limits, mutes, bans, bad input, bad tokens) ÷ operations. */
+  refusalRate: number;
 }
 
 /** Ack latency percentiles (ms) over the last 5 minutes; null without samples. */
@@ -68,6 +77,10 @@ export interface AdminStats {
     deliveries: number[];
     errors: number[];
     refusals: number[];
+    /** Server failures per minute (what the error rate counts). */
+    failures: number[];
+    /** Refusals per minute: error frames but `internal`, and HTTP 4xx. */
+    refused: number[];
     connects: number[];
     p95: (number | null)[];
   };

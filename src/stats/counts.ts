@@ -23,6 +23,12 @@ export interface Counts {
   errors: Record<string, number>;
   /** Messages that matched `CONTENT_POLICY`, by what was done (`flag` or `reject`). */
   policy: Record<string, number>;
+  /**
+   * Server-side failures that are not a frame or a close, by kind (`webhook`: a
+   * delivery attempt that failed). Error frames `internal` and closes 1011 are
+   * failures too; they are counted under `errors` and `closed`.
+   */
+  failures: Record<string, number>;
   /** Ack latency: counts per bucket of {@link LATENCY_BUCKETS_MS}, the last one above them all. */
   latency: number[];
   /** Sum of the timed acks' latencies, ms. */
@@ -37,6 +43,7 @@ export function emptyCounts(): Counts {
     deliveries: 0,
     errors: {},
     policy: {},
+    failures: {},
     latency: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
     latencySumMs: 0,
   };
@@ -81,6 +88,7 @@ export function diffCounts(a: Counts, b: Counts): Counts {
     deliveries: Math.max(0, a.deliveries - b.deliveries),
     errors: mapDiff(a.errors, b.errors),
     policy: mapDiff(a.policy, b.policy),
+    failures: mapDiff(a.failures, b.failures),
     latency: a.latency.map((n, i) => Math.max(0, n - (b.latency[i] ?? 0))),
     latencySumMs: Math.max(0, a.latencySumMs - b.latencySumMs),
   };
@@ -95,6 +103,7 @@ export function addCounts(into: Counts, add: Counts): void {
   into.deliveries += add.deliveries;
   mapAdd(into.errors, add.errors);
   mapAdd(into.policy, add.policy);
+  mapAdd(into.failures, add.failures);
   add.latency.forEach((n, i) => {
     into.latency[i] = (into.latency[i] ?? 0) + n;
   });

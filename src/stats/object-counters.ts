@@ -67,6 +67,12 @@ export class ObjectCounters {
     this.#changed();
   }
 
+  /** A server-side failure of `kind` that is neither a frame nor a close (e.g. `webhook`). */
+  failure(kind: string): void {
+    bump(this.#load().failures, kind);
+    this.#changed();
+  }
+
   /** A connection closed with `code` (by either side). */
   closed(code: number): void {
     bump(this.#load().closed, String(code));

@@ -89,6 +89,14 @@ export function renderPrometheus(snapshot: MetricsSnapshot, blocksActive: number
       Object.entries(counts.errors).map(([code, n]) => sample("roomcast_errors_total", n, { code })),
     ),
     ...family(
+      "roomcast_delivery_failures_total",
+      "counter",
+      'Failed outgoing deliveries (webhook attempts), by kind: server failures beside errors_total{code="internal"}, connections_closed_total{code="1011"} and refusals_total{status=~"5.."}.',
+      Object.entries(counts.failures).map(([kind, n]) =>
+        sample("roomcast_delivery_failures_total", n, { kind }),
+      ),
+    ),
+    ...family(
       "roomcast_refusals_total",
       "counter",
       "HTTP requests the worker refused, by status and error code.",

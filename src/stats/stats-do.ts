@@ -15,6 +15,7 @@ import { readConfig } from "../config";
 import type { AdminStats } from "./admin-stats";
 import { Alerts } from "./alerts";
 import { addCounts, type Counts, diffCounts, emptyCounts, sum } from "./counts";
+import { isServerFailureKey } from "./failures";
 import type { RefusalReport, ReportAck, SourceKind, SourceReport } from "./report";
 import { MINUTE_MS, type SourceRow, StatsStore, type Totals } from "./stats-store";
 import { adminStats, alertInputs } from "./stats-view";
@@ -88,12 +89,14 @@ export class StatsDO extends DurableObject<Env> {
     const now = Date.now();
     const totals = this.#loadTotals();
     let n = 0;
+    let failed = 0;
     for (const [key, count] of Object.entries(r.refusals)) {
       totals.refusals[key] = (totals.refusals[key] ?? 0) + count;
       n += count;
+      if (isServerFailureKey(key)) failed += count;
     }
     this.#store.putTotals(totals);
-    this.#store.addToMinute(now, { refusals: n }, totals.active);
+    this.#store.addToMinute(now, { refusals: n, failedRequests: failed }, totals.active);
     for (const [key, count] of Object.entries(r.refusals)) {
       this.env.METRICS.writeDataPoint({ indexes: ["refusal"], blobs: ["refusal", key], doubles: [count] });
     }

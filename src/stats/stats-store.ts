@@ -43,6 +43,8 @@ export interface MinuteRow {
   counts: Counts;
   opened: number;
   refusals: number;
+  /** Of those refusals, the worker's answers of 500 or more (server failures). */
+  failedRequests: number;
   connections: number;
 }
 
@@ -121,7 +123,7 @@ export class StatsStore {
   /** Adds to the minute containing `at` (creating it), and sets its connections gauge. */
   addToMinute(
     at: number,
-    add: { counts?: Counts; opened?: number; refusals?: number },
+    add: { counts?: Counts; opened?: number; refusals?: number; failedRequests?: number },
     connections: number,
   ): void {
     const minute = Math.floor(at / MINUTE_MS) * MINUTE_MS;
@@ -130,10 +132,11 @@ export class StatsStore {
       .toArray()[0];
     const data = row
       ? parseMinute(minute, row.data)
-      : { minute, counts: emptyCounts(), opened: 0, refusals: 0, connections };
+      : { minute, counts: emptyCounts(), opened: 0, refusals: 0, failedRequests: 0, connections };
     if (add.counts) addCounts(data.counts, add.counts);
     data.opened += add.opened ?? 0;
     data.refusals += add.refusals ?? 0;
+    data.failedRequests += add.failedRequests ?? 0;
     data.connections = connections;
     const { minute: _m, ...stored } = data;
     this.sql.exec(
@@ -212,6 +215,7 @@ function parseMinute(minute: number, text: string): MinuteRow {
     counts: countsFrom(raw.counts),
     opened: raw.opened ?? 0,
     refusals: raw.refusals ?? 0,
+    failedRequests: raw.failedRequests ?? 0,
     connections: raw.connections ?? 0,
   };
 }

@@ -6,6 +6,7 @@
 import type { AdminStats, AlertsView, LatencySummary, TopRoom, WindowRates } from "./admin-stats";
 import type { AlertInputs } from "./alert-rules";
 import { addCounts, type Counts, emptyCounts, sum } from "./counts";
+import { splitCounts } from "./failures";
 import { quantileMs } from "./quantile";
 import { MINUTE_MS, type MinuteRow, SERIES_MS, type StatsStore, type Totals } from "./stats-store";
 
@@ -67,17 +68,19 @@ interface Window {
   counts: Counts;
   opened: number;
   refusals: number;
+  failedRequests: number;
 }
 
 /** What happened in the last `m` minutes (the current minute included). */
 function window(minutes: readonly MinuteRow[], now: number, m: number): Window {
   const since = Math.floor(now / MINUTE_MS) * MINUTE_MS - (m - 1) * MINUTE_MS;
-  const out: Window = { counts: emptyCounts(), opened: 0, refusals: 0 };
+  const out: Window = { counts: emptyCounts(), opened: 0, refusals: 0, failedRequests: 0 };
   for (const row of minutes) {
     if (row.minute < since) continue;
     addCounts(out.counts, row.counts);
     out.opened += row.opened;
     out.refusals += row.refusals;
+    out.failedRequests += row.failedRequests;
   }
   return out;
 }
@@ -86,12 +89,21 @@ function messagesOf(counts: Counts): number {
   return counts.messages.room + counts.messages.private + counts.messages.file;
 }
 
+/** Server failures and refusals of a window: objects' counts plus the worker's HTTP answers. */
+function outcomes(w: Window): { failures: number; refused: number } {
+  const inObjects = splitCounts(w.counts);
+  return {
+    failures: inObjects.failures + w.failedRequests,
+    refused: inObjects.refusals + (w.refusals - w.failedRequests),
+  };
+}
+
 function rates(w: Window, minutes: number): WindowRates {
   const secs = minutes * 60;
   const errors = sum(w.counts.errors);
   const messages = messagesOf(w.counts);
-  const failures = errors + w.refusals;
-  const operations = messages + w.opened + failures;
+  const { failures, refused } = outcomes(w);
+  const operations = messages + w.opened + failures + refused;
   return {
     minutes,
     messagesPerSec: messages / secs,
@@ -99,7 +111,9 @@ function rates(w: Window, minutes: number): WindowRates {
     connectsPerSec: w.opened / secs,
     errorsPerSec: errors / secs,
     refusalsPerSec: w.refusals / secs,
+    failuresPerSec: failures / secs,
     errorRate: operations === 0 ? 0 : failures / operations,
+    refusalRate: operations === 0 ? 0 : refused / operations,
   };
 }
 
@@ -135,6 +149,8 @@ function series(minutes: readonly MinuteRow[]): AdminStats["series"] {
     deliveries: minutes.map((m) => m.counts.deliveries),
     errors: minutes.map((m) => sum(m.counts.errors)),
     refusals: minutes.map((m) => m.refusals),
+    failures: minutes.map((m) => outcomes(m).failures),
+    refused: minutes.map((m) => outcomes(m).refused),
     connects: minutes.map((m) => m.opened),
     p95: minutes.map((m) => quantileMs(m.counts.latency, 0.95)),
   };

@@ -30,6 +30,8 @@ export interface OutboxOptions {
   retryBaseMs: number;
   /** Pending events kept; past it the oldest are dropped (logged), so storage stays bounded. */
   limit: number;
+  /** Told of every failed attempt (the monitoring's server failures: a failed delivery). */
+  onFailedAttempt?: () => void;
 }
 
 /** Events attempted together in one round. */
@@ -149,6 +151,7 @@ export class WebhookOutbox {
     for (const [i, ok] of results.entries()) {
       const row = rows[i] as Row;
       const attempts = row.attempts + 1;
+      if (!ok) this.options.onFailedAttempt?.();
       if (ok) {
         this.sql.exec("DELETE FROM webhook_outbox WHERE seq = ?", row.seq);
       } else if (attempts >= this.options.maxAttempts) {

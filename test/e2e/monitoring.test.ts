@@ -99,6 +99,7 @@ describe("monitoring", () => {
         "roomcast_connections_opened_total",
         "roomcast_content_policy_total",
         "roomcast_deliveries_total",
+        "roomcast_delivery_failures_total",
         "roomcast_errors_total",
         "roomcast_messages_total",
         "roomcast_refusals_total",
