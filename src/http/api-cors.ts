@@ -1,7 +1,10 @@
 /**
  * CORS for the HTTP API: pages on the allowed origins (and the worker's own)
  * may call it from the browser. Bearer tokens are not cookies, so credentials
- * mode stays off.
+ * mode stays off. A page on any other origin passes the preflight only: the
+ * request it then sends is refused `403 origin_not_allowed` before anything else
+ * is looked at (room-access.ts), and that refusal alone is readable from any
+ * origin, so the SDK can say why instead of "network error".
  */
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
@@ -17,7 +20,10 @@ export function apiCors(
   allowHeaders: string[] = ["Authorization"],
 ): MiddlewareHandler<{ Bindings: Env }> {
   return cors({
-    origin: (origin, c) => (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins) ? origin : null),
+    origin: (origin, c) => {
+      if (isOriginAllowed(c.req.raw, readConfig(c.env).allowedOrigins)) return origin;
+      return c.req.method === "OPTIONS" ? origin : null;
+    },
     allowMethods,
     allowHeaders,
     maxAge: 600,

@@ -39,7 +39,12 @@ export async function checkRoomAccess(
 export async function authenticate(req: Request, env: Env, token: string | undefined): Promise<Identity> {
   const config = readConfig(env);
   if (!isOriginAllowed(req, config.allowedOrigins)) {
-    throw new HttpError(403, "origin_not_allowed", "this origin may not connect");
+    // Readable from any origin (it carries nothing but the reason), so a page on a
+    // wrong origin learns why through the SDK's refusal probe: a browser cannot
+    // read a refused upgrade, and without this header not the probe's answer either.
+    throw new HttpError(403, "origin_not_allowed", "this origin may not connect", {
+      "Access-Control-Allow-Origin": "*",
+    });
   }
   // Resolved before the token check, so a misconfigured key is a 503 even without a token.
   const url = new URL(req.url);
