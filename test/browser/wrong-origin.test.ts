@@ -63,12 +63,12 @@ describe("a page on an origin not in ALLOWED_ORIGINS", () => {
       await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
       const token = await tokenFor("outsider");
       const result = await page.evaluate(
-        ([t, room]) =>
+        ([t, room]: [string, string]) =>
           (window as unknown as { tryConnect: (t: string, r: string) => Promise<unknown> }).tryConnect(
             t,
             room,
           ),
-        [token, `origin-${Date.now()}`],
+        [token, `origin-${Date.now()}`] as [string, string],
       );
       expect(result).toMatchObject({
         ok: false,
@@ -90,12 +90,12 @@ describe("a page on an origin not in ALLOWED_ORIGINS", () => {
       await page.goto(appOrigin);
       await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
       const result = await page.evaluate(
-        ([t, room]) =>
+        ([t, room]: [string, string]) =>
           (window as unknown as { tryConnect: (t: string, r: string) => Promise<unknown> }).tryConnect(
             t,
             room,
           ),
-        [await tokenFor("insider"), `origin-${Date.now()}`],
+        [await tokenFor("insider"), `origin-${Date.now()}`] as [string, string],
       );
       expect(result).toMatchObject({ ok: true });
     } finally {
