@@ -14,6 +14,9 @@ export const ROOMCAST_BENCH_VARS: Record<string, string> = {
   // Every bench client connects from 127.0.0.1: the guard still admits (and
   // counts) each connect through its shard object, but never refuses one.
   CONNECT_RATE_PER_MINUTE: "100000000",
+  // Likewise each user's own budget; at this size no address is ever "busy"
+  // (see src/http/user-connect-budget.ts), so no connect pays the per-user call.
+  USER_CONNECT_RATE_PER_MINUTE: "100000000",
   // Makes the room log one line per construction (wake-up), counted in scenario (f).
   LOG_ROOM_WAKEUPS: "true",
   IDLE_TIMEOUT_MS: "3600000",

@@ -48,6 +48,8 @@ export interface Config {
   moderationLogLimit: number;
   /** Upgrades and API calls per client IP in any 60 s window (the next one gets 429). */
   connectRatePerMinute: number;
+  /** Upgrades and API calls per user in any 60 s window, checked for busy addresses (user-connect-budget.ts). */
+  userConnectRatePerMinute: number;
   /** Lower-cased substrings of refused user agents; empty = agent policy off. */
   blockedUserAgents: string[];
   /** Invalid frames on one connection that make one strike. */
@@ -262,7 +264,8 @@ export function readConfig(env: object): Config {
     moderationMaxDurationMs: positiveInt(vars, "MODERATION_MAX_DURATION_MS", 31_536_000_000),
     slowModeMaxMs: positiveInt(vars, "SLOW_MODE_MAX_MS", 3_600_000),
     moderationLogLimit: positiveInt(vars, "MODERATION_LOG_LIMIT", 1000),
-    connectRatePerMinute: positiveInt(vars, "CONNECT_RATE_PER_MINUTE", 120),
+    connectRatePerMinute: positiveInt(vars, "CONNECT_RATE_PER_MINUTE", 600),
+    userConnectRatePerMinute: positiveInt(vars, "USER_CONNECT_RATE_PER_MINUTE", 120),
     // Unset means the default list; set but empty turns the policy off.
     blockedUserAgents: list(vars.BLOCKED_USER_AGENTS ?? DEFAULT_BLOCKED_USER_AGENTS).map((a) =>
       a.toLowerCase(),

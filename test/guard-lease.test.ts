@@ -1,6 +1,6 @@
 // Connect leases (src/guard/connect-lease.ts): a storm from one IP pays one
 // shard RPC per lease rather than per connect, while CONNECT_RATE_PER_MINUTE
-// (120 here, the wrangler.toml default) stays exact: across any number of
+// (120 here, set by the workerd project in vitest.config.ts) stays exact: across any number of
 // isolates holding leases no 60 s window ever holds more real connects than the
 // limit, and one isolate that hands back what it did not spend gets exactly it.
 import { env } from "cloudflare:workers";

@@ -275,9 +275,10 @@ describe("GET /v1/rooms/:room/messages", () => {
     expect((await get("", "Bearer nope")).status).toBe(401);
   });
 
-  it("answers CORS preflights for allowed origins only", async () => {
+  it("lets any origin's preflight through, and refuses a foreign origin's request readably with no data in it", async () => {
+    const room = freshRoom();
     const preflight = (origin: string) =>
-      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${freshRoom()}/messages`, {
+      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages`, {
         method: "OPTIONS",
         headers: {
           Origin: origin,
@@ -288,7 +289,24 @@ describe("GET /v1/rooms/:room/messages", () => {
     const allowed = await preflight("http://localhost:8787");
     expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:8787");
     expect(allowed.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+    // A foreign page's preflight passes, so it can learn why it is refused (the SDK's probe)...
     const foreign = await preflight("https://evil.example");
-    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBe("https://evil.example");
+    // ...and its request, with a valid token, gets the origin refusal and nothing else.
+    const token = await signTestToken();
+    const get = (origin: string) =>
+      exports.default.fetch(`http://roomcast.localhost/v1/rooms/${room}/messages`, {
+        headers: { Origin: origin, Authorization: `Bearer ${token}` },
+      });
+    const refused = await get("https://evil.example");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(await refused.json()).toEqual({
+      error: "origin_not_allowed",
+      message: "this origin may not connect",
+    });
+    const page = await get("http://localhost:8787");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:8787");
   });
 });

@@ -16,15 +16,17 @@ import type { LeasedAdmission, UnspentLease } from "./types";
 
 interface HeldLease {
   left: number;
+  /** The address was busy when the lease was granted (see `GuardDO.lease`). */
+  busy: boolean;
   /** Where the shard recorded it (to hand back the unspent part). */
   at: number;
   /** Spendable until then, by this isolate's clock. */
   until: number;
 }
 
-/** The part of a guard shard this needs (so tests can count calls). */
+/** The part of a guard shard this needs (so tests can count calls): an address's or a user's window. */
 export interface LeasingShard {
-  lease(ip: string, unspent?: UnspentLease[]): Promise<LeasedAdmission>;
+  lease(key: string, unspent?: UnspentLease[]): Promise<LeasedAdmission>;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function admitConnect(shard: LeasingShard, ip: string): Promise<Lea
     const usable = leases.find((l) => l.left > 0 && now < l.until);
     if (usable) {
       usable.left -= 1;
-      return { ok: true };
+      return usable.busy ? { ok: true, busy: true } : { ok: true };
     }
     // None usable: whatever is left is expired, handed back exactly once.
     for (const { left, at } of leases) if (left > 0) unspent.push({ at, count: left });
@@ -61,7 +63,7 @@ export async function admitConnect(shard: LeasingShard, ip: string): Promise<Lea
     const { extra, at, ms } = answer.lease;
     if (held.size >= MAX_IPS) dropExpired(Date.now());
     const list = held.get(ip) ?? [];
-    list.push({ left: extra, at, until: now + ms });
+    list.push({ left: extra, busy: answer.busy === true, at, until: now + ms });
     held.set(ip, list);
   }
   return answer;

@@ -99,26 +99,72 @@ export class GuardDO extends DurableObject<Env> {
     const now = Date.now();
     const block = this.#activeBlock(ip, now);
     if (block) return { ok: false, refusal: "blocked", until: block.until };
-    const window = this.#window("connect", ip, now);
+    // Asked only when a lease is in question (one query, not one per connect).
+    const leasable = () => !this.#store.hasStrikes(ip, now - this.#config.strikeWindowMs);
+    const answer = await this.#leaseIn(
+      "connect",
+      ip,
+      this.#config.connectRatePerMinute,
+      unspent,
+      leasable,
+      now,
+    );
+    if (!answer.ok) return answer;
+    // More connects from this address in the window than one user may make: the
+    // worker checks each user's own budget too (see `leaseUser`); below it no
+    // user of the address can be over theirs, and no second call is needed.
+    const busy = this.#window("connect", ip, now).times.length > this.#config.userConnectRatePerMinute;
+    return busy ? { ...answer, busy } : answer;
+  }
+
+  /**
+   * The per-user connect budget (`USER_CONNECT_RATE_PER_MINUTE`), asked by the
+   * worker after the token is verified and only for connects from a busy
+   * address: many people share one address (offices, schools, mobile carriers),
+   * so the address gets a generous limit and each user behind it their own.
+   * Leases work as for addresses; a user is never blocked, only refused for now.
+   */
+  async leaseUser(userKey: string, unspent: readonly UnspentLease[] = []): Promise<LeasedAdmission> {
+    const now = Date.now();
+    return this.#leaseIn(
+      "user_connect",
+      userKey,
+      this.#config.userConnectRatePerMinute,
+      unspent,
+      () => true,
+      now,
+    );
+  }
+
+  /** One admission from the `kind` window of `key` under `limit`, with a lease when it is connecting often. */
+  async #leaseIn(
+    kind: EventKind,
+    key: string,
+    limit: number,
+    unspent: readonly UnspentLease[],
+    mayLease: () => boolean,
+    now: number,
+  ): Promise<LeasedAdmission> {
+    const window = this.#window(kind, key, now);
     for (const { at, count } of unspent) window.times = release(window.times, at, count);
     // Demand: connects made in the last LEASE_MS (reservations still ahead are not demand).
     const recent = window.times.filter((t) => t > now - LEASE_MS && t <= now).length;
-    const leasable = recent >= LEASE_AFTER && !this.#store.hasStrikes(ip, now - this.#config.strikeWindowMs);
+    const leasable = recent >= LEASE_AFTER && mayLease();
     const usableUntil = now + LEASE_MS;
     const { verdict, kept, granted } = reserve(
       window.times,
       now,
-      this.#config.connectRatePerMinute,
+      limit,
       EVENT_WINDOW_MS,
       leasable ? Math.min(recent, MAX_LEASE) : 0,
       usableUntil,
     );
     window.times = kept;
     if (!verdict.ok) {
-      if (unspent.length > 0) await this.#changed("connect", ip, now);
+      if (unspent.length > 0) await this.#changed(kind, key, now);
       return { ok: false, refusal: "too_many_connects", retryAfterMs: verdict.retryAfterMs };
     }
-    await this.#changed("connect", ip, now);
+    await this.#changed(kind, key, now);
     // Recorded at `usableUntil` or later (see `reserve`): the last record is where this lease is.
     const at = kept[kept.length - 1] as number;
     return granted > 0 ? { ok: true, lease: { extra: granted, at, ms: LEASE_MS } } : { ok: true };

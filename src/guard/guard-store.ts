@@ -7,7 +7,7 @@
 import type { BlockEntry, StrikeReason } from "./types";
 
 /** Kinds of per-IP events counted over a one-minute sliding window. */
-export type EventKind = "connect" | "token_failure";
+export type EventKind = "connect" | "token_failure" | "user_connect";
 
 /** Rows older than this are no longer counted by any window. */
 export const EVENT_WINDOW_MS = 60_000;

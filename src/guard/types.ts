@@ -33,7 +33,7 @@ export interface Lease {
 }
 
 /** {@link Admission} with, when admitted, an optional lease of further connects. */
-export type LeasedAdmission = Exclude<Admission, { ok: true }> | { ok: true; lease?: Lease };
+export type LeasedAdmission = Exclude<Admission, { ok: true }> | { ok: true; lease?: Lease; busy?: boolean };
 
 /** Connects a worker took on lease and did not spend, handed back. */
 export interface UnspentLease {

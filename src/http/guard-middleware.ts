@@ -15,6 +15,7 @@ import { clientIp } from "../guard/client-ip";
 import { admitConnect } from "../guard/connect-lease";
 import { guardFor } from "../guard/guard-shard";
 import { HttpError } from "./http-error";
+import { markBusyAddress } from "./user-connect-budget";
 
 type GuardEnv = { Bindings: Env };
 
@@ -44,6 +45,7 @@ export function guard({ passBlocked }: GuardOptions = {}): MiddlewareHandler<Gua
     if (ip === undefined) return next();
     const shard = guardFor(c.env, ip);
     const admission = await admitConnect(shard, ip);
+    if (admission.ok && admission.busy) markBusyAddress(c.req.raw);
     if (!admission.ok) {
       if (admission.refusal === "too_many_connects") {
         throw new HttpError(429, "too_many_connects", "too many connects from this address; retry later", {

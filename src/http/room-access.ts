@@ -12,6 +12,7 @@ import { verifyWithEnv } from "../auth/verify-env";
 import { readConfig } from "../config";
 import { HttpError } from "./http-error";
 import { isOriginAllowed } from "./origin";
+import { checkUserConnectBudget } from "./user-connect-budget";
 
 /**
  * Verifies that `token` may use `room` (a valid name: `requireRoomName` ran), or
@@ -63,5 +64,6 @@ export async function authenticate(req: Request, env: Env, token: string | undef
     }
     throw err;
   }
+  await checkUserConnectBudget(req, env, identity.id);
   return identity;
 }

@@ -45,7 +45,12 @@ export class DevServer {
     // connect rate would count them all as one client. It has its own tests
     // (test/e2e/guard.test.ts); here it is raised out of the way.
     // What `npm run dev` adds (dev sign-in), then the tests' own settings.
-    const vars = { ...DEV_VARS, CONNECT_RATE_PER_MINUTE: "100000", ...overrides };
+    const vars = {
+      ...DEV_VARS,
+      CONNECT_RATE_PER_MINUTE: "100000",
+      USER_CONNECT_RATE_PER_MINUTE: "100000",
+      ...overrides,
+    };
     const persistDir = fs.mkdtempSync(path.join(os.tmpdir(), "roomcast-dev-"));
     // workerd binds a few ports of its own; when another wrangler or test harness
     // starting at the same moment takes one first, startup fails with "Address
