@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import DEV_VARS from "./scripts/dev-vars.json" with { type: "json" };
-import { WORKERD_WEBHOOK_SECRET } from "./test/e2e/webhook-receiver-setup";
+import { WORKERD_WEBHOOK_SECRET } from "./test/e2e/webhook-receiver-setup.ts";
 
 /** A free local port (for the webhook receiver the workerd-webhooks project posts to). */
 function freePort(): Promise<number> {
@@ -34,6 +34,9 @@ const WORKERD_METRICS_TOKEN = "workerd-test-metrics-token";
 // public/ driven in Debian's Chromium against `wrangler dev`.
 export default defineConfig({
   test: {
+    // A green run reads as a short summary: what the worker and the tests log is
+    // shown for failing tests only (the structured-log tests read logs themselves).
+    silent: "passed-only",
     projects: [
       {
         plugins: [
