@@ -1,6 +1,6 @@
 /**
  * Room event webhooks (`EVENT_WEBHOOK_URL`): `message.created`,
- * `message.deleted`, `user.joined` and `user.left`, written to the room's
+ * `message.deleted`, `user.joined`, `user.left` and `moderation.action`, written to the room's
  * {@link WebhookOutbox} in the same turn (the same implicit transaction) as the
  * change they report, then sent while the room is awake anyway
  * (`ctx.waitUntil`, which also keeps the object from being evicted while a
@@ -11,12 +11,17 @@
  */
 import type { Config } from "../config";
 import type { StoredEntry } from "../files/room-files";
-import type { MessageDeletedFrame, PresenceFrame } from "../protocol/frames";
+import type { MessageDeletedFrame, ModerationFrame, PresenceFrame } from "../protocol/frames";
 import { WebhookOutbox } from "../webhooks/outbox";
 import { WebhookSigner } from "../webhooks/signer";
 
 /** The event types a receiver may get. */
-export type RoomEventType = "message.created" | "message.deleted" | "user.joined" | "user.left";
+export type RoomEventType =
+  | "message.created"
+  | "message.deleted"
+  | "user.joined"
+  | "user.left"
+  | "moderation.action";
 
 /** The webhooks of one room. */
 export class RoomEvents {
@@ -56,6 +61,12 @@ export class RoomEvents {
   messageDeleted(frame: MessageDeletedFrame): void {
     const { type: _type, ...data } = frame;
     this.#add("message.deleted", data, frame.timestamp);
+  }
+
+  /** A moderation action (kick, ban, unban, mute, unmute, slow mode), as audited and broadcast. */
+  moderation(frame: ModerationFrame): void {
+    const { type: _type, cid: _cid, ...data } = frame;
+    this.#add("moderation.action", data, frame.timestamp);
   }
 
   /** A user's first connection arrived, or their last one left (as announced to the room). */

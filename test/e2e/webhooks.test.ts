@@ -81,6 +81,42 @@ describe("room event webhooks", () => {
   });
 });
 
+describe("moderation webhooks", () => {
+  it("posts moderation.action for a kick, a ban with its reason and until, and an unban", async () => {
+    const worker = await workerPosting("/ok");
+    const room = freshRoom();
+    const mod = await joinRoom(
+      worker,
+      room,
+      await signTestToken({ sub: "mo", name: "Mo", role: "moderator" }),
+    );
+    const pest = await joinRoom(worker, room, await signTestToken({ sub: "pest", name: "Pest" }));
+    fx.track(mod);
+    fx.track(pest);
+    mod.send({ type: "kick", userId: "pest", reason: "cool off" });
+    await mod.frames.next("moderation");
+    mod.send({ type: "ban", userId: "pest", durationMs: 60_000, reason: "spam" });
+    const banned = await mod.frames.next("moderation");
+    mod.send({ type: "unban", userId: "pest" });
+    await mod.frames.next("moderation");
+    const isModeration = (d: { event?: { type?: string; data: Record<string, unknown> } }) =>
+      d.event?.type === "moderation.action" && d.event.data.room === room;
+    const got = await fx.receiver.waitFor(isModeration, 3);
+    expect(got.every((d) => d.verified)).toBe(true);
+    const actions = got.map((d) => d.event?.data).sort((x, y) => Number(x?.timestamp) - Number(y?.timestamp));
+    expect(actions.map((d) => d?.action).sort()).toEqual(["ban", "kick", "unban"]);
+    const ban = actions.find((d) => d?.action === "ban");
+    expect(ban).toMatchObject({
+      room,
+      target: { id: "pest" }, // kicked first: the room no longer knows the name
+      by: { id: "mo", name: "Mo" },
+      reason: "spam",
+      until: banned.until,
+    });
+    expect(ban).not.toHaveProperty("type");
+  });
+});
+
 describe("retries", () => {
   it("retries a delivery the receiver failed, with the same webhook-id, until it is delivered", async () => {
     const worker = await workerPosting("/fail-first");

@@ -198,6 +198,7 @@ function action(
 /** Audits and broadcasts an action; the acting socket's copy carries its `cid`. */
 function act(room: RoomDO, ws: WebSocket, frame: ModerationFrame, cid?: string): void {
   room.moderation.log.record(frame);
+  room.events?.moderation(frame);
   broadcast(room.sockets(), frame, ws);
   sendFrame(ws, withCid(frame, cid));
 }
