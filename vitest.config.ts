@@ -37,6 +37,8 @@ export default defineConfig({
     // A green run reads as a short summary: what the worker and the tests log is
     // shown for failing tests only (the structured-log tests read logs themselves).
     silent: "passed-only",
+    // Dots and the failures in full, then the summary (one line per test is ~450 lines).
+    reporters: ["dot"],
     projects: [
       {
         plugins: [

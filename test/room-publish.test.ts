@@ -170,7 +170,7 @@ describe("POST /v1/rooms/:room/messages", { timeout: 20_000 }, () => {
     expect((await publish(room, { content: `${"😀".repeat(5000)}x` }, token)).status).toBe(400);
   });
 
-  it("answers CORS preflights for POST with a JSON body on allowed origins only", async () => {
+  it("answers CORS preflights for POST with a JSON body (a foreign origin's passes, its request is refused)", async () => {
     const preflight = (origin: string) =>
       exports.default.fetch(`http://roomcast.localhost/v1/rooms/${freshRoom()}/messages`, {
         method: "OPTIONS",
@@ -184,7 +184,20 @@ describe("POST /v1/rooms/:room/messages", { timeout: 20_000 }, () => {
     expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("http://localhost:8787");
     expect(allowed.headers.get("Access-Control-Allow-Methods")).toContain("POST");
     expect(allowed.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("content-type");
+    // A foreign page's preflight passes so it can read why it is refused; the POST itself is refused first thing.
     const foreign = await preflight("https://evil.example");
-    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBe("https://evil.example");
+    const service = await signTestToken({ sub: "svc", role: "service" });
+    const post = await exports.default.fetch(`http://roomcast.localhost/v1/rooms/${freshRoom()}/messages`, {
+      method: "POST",
+      headers: {
+        Origin: "https://evil.example",
+        Authorization: `Bearer ${service}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ content: "not stored" }),
+    });
+    expect(post.status).toBe(403);
+    expect(((await post.json()) as { error: string }).error).toBe("origin_not_allowed");
   });
 });
