@@ -71,7 +71,10 @@ export interface ClientEvents {
   user_left: PresenceFrame;
   typing_indicator: TypingFrame;
   history: HistoryFrame;
-  /** Every `error` frame, including those that also reject a `send`. */
+  /**
+   * Every `error` frame, including those that also reject a `send`. A mute's
+   * refusal is `forbidden` with `reason: "muted"` and `until` (null = permanent).
+   */
   error: ErrorFrame;
   pong: PongFrame;
   room_joined: RoomJoinedFrame;

@@ -72,6 +72,10 @@ describe("moderation through the SDK", () => {
       "slow_mode",
       "mute",
     ]);
+    // A mute's refusal says so (checked before slow mode), with its end: null = permanent.
+    const refused = await ben.client.send("am I muted?").catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RoomcastError);
+    expect(refused).toMatchObject({ code: "forbidden", reason: "muted", until: null });
   });
 });
 
