@@ -1,7 +1,8 @@
 /**
  * Errors the client rejects promises with. Each has a stable `code` to switch
  * on: a wire error code from the server (`rate_limited`, `too_large`, …) or one
- * of the client's own (`closed`, `timeout`, `invalid_argument`, `upload_failed`).
+ * of the client's own (`closed`, `timeout`, `invalid_argument`, `upload_failed`,
+ * `request_failed`).
  */
 import type { ErrorCode, ErrorReason } from "../protocol/codes";
 import type { ErrorFrame, FileErrorCode } from "../protocol/frames";
@@ -9,7 +10,8 @@ import type { CloseInfo } from "./close-policy";
 
 /**
  * The codes a {@link RoomcastError} may carry: a frame's, an upload refusal's
- * (`sendFile`), or the client's own (`upload_failed`: the upload never got an answer).
+ * (`sendFile`), or the client's own (`upload_failed`: the upload never got an
+ * answer; `request_failed`: neither did a moderator's list read).
  */
 export type RoomcastErrorCode =
   | ErrorCode
@@ -17,7 +19,8 @@ export type RoomcastErrorCode =
   | "closed"
   | "timeout"
   | "invalid_argument"
-  | "upload_failed";
+  | "upload_failed"
+  | "request_failed";
 
 /** What some refusals add to their code (see {@link RoomcastError}). */
 export interface RoomcastErrorDetails {

@@ -366,6 +366,12 @@ export interface BanList {
   bans: BanEntry[];
 }
 
+/** Body of `GET /v1/rooms/:room/mutes`: active mutes, each shaped like a ban entry. */
+export interface MuteList {
+  room: string;
+  mutes: BanEntry[];
+}
+
 /** Body of the `403 banned` refusal of an upgrade or a history request. */
 export interface BannedBody extends HttpErrorBody {
   error: "banned";

@@ -44,6 +44,39 @@ describe("moderation through the SDK", () => {
     });
   });
 
+  it("lists bans and mutes for moderators (a member gets forbidden 403); an unbanned user joins again", async () => {
+    const room = freshRoom();
+    const { mo, ben } = await moderatorAndMember(room);
+    const ban = await mo.client.ban("ben", { durationMs: 86_400_000, reason: "spam" });
+    await mo.client.mute("zoe", { reason: "shouting" });
+    expect(await mo.client.listBans()).toEqual({
+      room,
+      bans: [
+        {
+          user: { id: "ben", name: "Ben" },
+          until: ban.until,
+          reason: "spam",
+          by: { id: "mo", name: "Mo" },
+          timestamp: ban.timestamp,
+        },
+      ],
+    });
+    expect(await mo.client.listMutes()).toMatchObject({
+      room,
+      mutes: [{ user: { id: "zoe" }, until: null, reason: "shouting" }],
+    });
+    const member = fx.client({ room, token: await signTestToken({ sub: "cy", name: "Cy" }) });
+    const refused = await member.listBans().catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RoomcastError);
+    expect(refused).toMatchObject({ code: "forbidden", status: 403 });
+
+    await ben.rec.state("closed");
+    await mo.client.unban("ben");
+    expect((await mo.client.listBans()).bans).toEqual([]);
+    const back = await fx.connect({ room, token: await signTestToken({ sub: "ben", name: "Ben" }) });
+    expect(back.client.state.status).toBe("open");
+  });
+
   it("rejects with the server's code; deletes, mutes and slow mode reach the others as events", async () => {
     const room = freshRoom();
     const { mo, ben } = await moderatorAndMember(room);
