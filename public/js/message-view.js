@@ -83,18 +83,26 @@ export function setMessageState(li, text, ...extra) {
 
 /**
  * Marks this tab's message refused: why, and a Retry button that takes the
- * entry away and calls `retry` (which shows it again as a new pending one).
+ * entry away and calls `retry` (which shows it again as a new pending one) —
+ * or, for a refusal no retry would change (no `retry`), a Dismiss button
+ * that takes it away and calls `dismissed`.
  * @param {HTMLElement} li
  * @param {string} reason
- * @param {() => void} retry
+ * @param {(() => void) | undefined} retry
+ * @param {() => void} [dismissed]
  */
-export function showFailed(li, reason, retry) {
+export function showFailed(li, reason, retry, dismissed) {
   li.classList.remove("pending");
   li.classList.add("failed");
-  const button = el("button", { className: "link-button", text: "Retry", attrs: { type: "button" } });
+  const button = el("button", {
+    className: "link-button",
+    text: retry ? "Retry" : "Dismiss",
+    attrs: { type: "button" },
+  });
   button.addEventListener("click", () => {
     li.remove();
-    retry();
+    if (retry) retry();
+    else dismissed?.();
   });
   setMessageState(li, `Not sent: ${reason} `, button);
 }
