@@ -60,7 +60,12 @@ export interface ClientEvents {
   /** Every frame exactly as received, before any other event. */
   frame: ServerFrame;
   welcome: WelcomeFrame;
-  /** Room messages, each exactly once, in seq order: welcome history, live, and catch-up pages. */
+  /**
+   * Room messages, each exactly once, in seq order: welcome history, live, and
+   * catch-up pages. A message deleted before it reached you comes as its
+   * tombstone: `deleted: true`, `content: ""` (the type narrows on `deleted`);
+   * show it as deleted or skip it. A deletion seen live is `message_deleted`.
+   */
   message: RoomMessageFrame;
   /** Shared files, in the same seq order as messages (and from the same sources). */
   file: FileShareFrame;

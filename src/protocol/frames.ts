@@ -11,20 +11,40 @@ export interface UserRef {
   name: string;
 }
 
-/** A stored, broadcast chat message. */
-export interface RoomMessageFrame {
+/** What every `room_message` has, a posted one or a deleted one. */
+interface RoomMessageFields {
   type: "room_message";
   id: string;
   seq: number;
   room: string;
   from: UserRef;
-  content: string;
   /** Milliseconds since the epoch, assigned by the room (never decreasing). */
   timestamp: number;
   cid?: string;
-  /** A tombstone: the message was deleted (`content` is then empty; the text is gone from storage). */
-  deleted?: true;
 }
+
+/** A chat message as posted. */
+export interface PostedMessageFrame extends RoomMessageFields {
+  content: string;
+  deleted?: never;
+}
+
+/**
+ * A tombstone: the message (or shared file) with this seq was deleted. History
+ * pages and resumes deliver it in its place; `content` is empty and the text is
+ * gone from storage. Show it as "message deleted", or skip it.
+ */
+export interface DeletedMessageFrame extends RoomMessageFields {
+  content: "";
+  deleted: true;
+}
+
+/**
+ * A stored, broadcast chat message: posted, or deleted since (`deleted: true`,
+ * which narrows the type).
+ * @example if (m.deleted) showDeleted(m.seq); else render(m.from.name, m.content);
+ */
+export type RoomMessageFrame = PostedMessageFrame | DeletedMessageFrame;
 
 /** Room settings a client needs to behave (sent in the welcome). */
 export interface RoomSettings {

@@ -77,6 +77,23 @@ describe("moderation through the SDK", () => {
     expect(back.client.state.status).toBe("open");
   });
 
+  it("a deleted message reaches a later client as a message event with deleted: true and no content", async () => {
+    const room = freshRoom();
+    const { ben } = await moderatorAndMember(room);
+    const kept = await ben.client.send("kept");
+    const gone = await ben.client.send("gone");
+    await ben.client.deleteMessage(gone.seq);
+    const late = await fx.join(room, "Late");
+    await late.rec.messageCount(2);
+    const [first, second] = late.rec.messages;
+    expect(first).toMatchObject({ seq: kept.seq, content: "kept" });
+    expect(first?.deleted).toBeUndefined();
+    expect(second).toMatchObject({ seq: gone.seq, content: "", deleted: true, from: { id: "ben" } });
+    // The type narrows on `deleted`: an app renders "message deleted" instead of an empty bubble.
+    const shown = late.rec.messages.map((m) => (m.deleted ? "message deleted" : m.content));
+    expect(shown).toEqual(["kept", "message deleted"]);
+  });
+
   it("rejects with the server's code; deletes, mutes and slow mode reach the others as events", async () => {
     const room = freshRoom();
     const { mo, ben } = await moderatorAndMember(room);
