@@ -74,6 +74,7 @@ export class RestrictionsPanel {
     const list = byId(`${kind}-list`);
     byId(`${kind}s-count`).textContent = entries.length > 0 ? String(entries.length) : "";
     byId(`${kind}s-none`).hidden = entries.length > 0;
+    list.hidden = entries.length === 0;
     list.replaceChildren(...entries.map((entry) => this.#entry(kind, entry)));
   }
 
