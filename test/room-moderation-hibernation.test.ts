@@ -27,7 +27,12 @@ describe("moderation across eviction", () => {
 
     expect((await refusedUpgrade(room, { sub: "eve" })).status).toBe(403);
     bob.send({ type: "room_message", content: "still muted?", cid: "b" });
-    expect(await bob.frames.next("error")).toMatchObject({ code: "forbidden", ref: "b" });
+    expect(await bob.frames.next("error")).toMatchObject({
+      code: "forbidden",
+      ref: "b",
+      reason: "muted",
+      until: null,
+    });
     // Slow mode remembers carol's last message from the history, not from memory.
     carol.send({ type: "room_message", content: "too soon", cid: "c" });
     expect(await carol.frames.next("error")).toMatchObject({ code: "rate_limited", ref: "c" });

@@ -180,10 +180,20 @@ describe("mute", () => {
   it("refuses the muted user's messages with forbidden until unmuted; others are unaffected", async () => {
     const { mod, bob } = await moderatedRoom();
     mod.send({ type: "mute", userId: "bob", durationMs: 600_000, reason: "cool off" });
-    expect(await bob.frames.next("moderation")).toMatchObject({ action: "mute", target: { id: "bob" } });
+    const mute = await bob.frames.next("moderation");
+    expect(mute).toMatchObject({ action: "mute", target: { id: "bob" } });
     bob.send({ type: "room_message", content: "let me talk", cid: "m1" });
+    // The refusal says it is a mute, and until when, so a client can tell its user.
     const error = await bob.frames.next("error");
-    expect(error).toMatchObject({ code: "forbidden", ref: "m1" });
+    expect(error).toEqual({
+      type: "error",
+      code: "forbidden",
+      message: expect.stringContaining("muted"),
+      ref: "m1",
+      reason: "muted",
+      until: mute.until,
+    });
+    expect(mute.until).toBeGreaterThan(Date.now());
     mod.send({ type: "room_message", content: "mods may" });
     await mod.frames.next("ack");
     mod.send({ type: "unmute", userId: "bob" });
@@ -192,6 +202,19 @@ describe("mute", () => {
     expect((await bob.frames.next("ack")).cid).toBe("m2");
     mod.send({ type: "unmute", userId: "bob", cid: "again" });
     await expectError(mod, "not_found", "again");
+  });
+
+  it("a permanent mute's refusal carries until: null", async () => {
+    const { mod, bob } = await moderatedRoom();
+    mod.send({ type: "mute", userId: "bob" });
+    expect(await bob.frames.next("moderation")).toMatchObject({ action: "mute", until: null });
+    bob.send({ type: "room_message", content: "hello?", cid: "p1" });
+    expect(await bob.frames.next("error")).toMatchObject({
+      code: "forbidden",
+      ref: "p1",
+      reason: "muted",
+      until: null,
+    });
   });
 });
 

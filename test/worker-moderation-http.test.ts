@@ -1,8 +1,8 @@
-// The moderator HTTP surface (audit log, bans), the ban rule on the history
+// The moderator HTTP surface (audit log, bans, mutes), the ban rule on the history
 // endpoint, and dev tokens with a role and a rooms claim.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AuditPage, BanList } from "../src/protocol/frames";
+import type { AuditPage, BanList, MuteList } from "../src/protocol/frames";
 import { freshRoom, signTestToken } from "./helpers/tokens";
 import { openRoom } from "./helpers/workerd-socket";
 
@@ -78,7 +78,7 @@ describe("GET /v1/rooms/:room/moderation and /bans", () => {
 
     expect((await get(`/v1/rooms/${room}/bans`)).status).toBe(401);
     const member = await signTestToken({ sub: "bob" });
-    for (const path of ["moderation", "bans"]) {
+    for (const path of ["moderation", "bans", "mutes"]) {
       const res = await get(`/v1/rooms/${room}/${path}`, member);
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ error: "forbidden" });
@@ -86,6 +86,39 @@ describe("GET /v1/rooms/:room/moderation and /bans", () => {
     expect((await get(`/v1/rooms/${room}/moderation?limit=0`, modToken)).status).toBe(400);
     expect((await get(`/v1/rooms/${room}/moderation?before=x`, modToken)).status).toBe(400);
     expect((await get(`/v1/rooms/${room}/bans?x=1`, modToken)).status).toBe(400);
+    expect((await get(`/v1/rooms/${room}/mutes?x=1`, modToken)).status).toBe(400);
+  });
+
+  it("/mutes lists the active mutes, soonest to end first, and drops a lifted one", async () => {
+    const room = freshRoom();
+    const mod = await openRoom(room, { sub: "mod", name: "Mo", role: "moderator" });
+    mod.send({ type: "mute", userId: "eve" });
+    mod.send({ type: "mute", userId: "bob", durationMs: 60_000, reason: "cool off" });
+    mod.send({ type: "ban", userId: "zed" });
+    for (let i = 0; i < 3; i++) await mod.frames.next("moderation");
+    const modToken = await signTestToken({ sub: "mod", role: "moderator" });
+    const mutes = async () => (await (await get(`/v1/rooms/${room}/mutes`, modToken)).json()) as MuteList;
+    expect(await mutes()).toEqual({
+      room,
+      mutes: [
+        {
+          user: { id: "bob", name: "bob" },
+          until: expect.any(Number),
+          reason: "cool off",
+          by: { id: "mod", name: "Mo" },
+          timestamp: expect.any(Number),
+        },
+        {
+          user: { id: "eve", name: "eve" },
+          until: null,
+          by: { id: "mod", name: "Mo" },
+          timestamp: expect.any(Number),
+        },
+      ],
+    });
+    mod.send({ type: "unmute", userId: "bob" });
+    await mod.frames.next("moderation");
+    expect((await mutes()).mutes.map((m) => m.user.id)).toEqual(["eve"]);
   });
 
   it("the history endpoint refuses a banned user with the same 403 banned", async () => {

@@ -9,14 +9,17 @@ import { resetConnection } from "./connection-ui.js";
 import { DirectMessages } from "./direct-messages.js";
 import { byId } from "./dom.js";
 import { MessageList } from "./message-list.js";
+import { ModerationDialog } from "./moderation-dialog.js";
 import { hideRemoved, SlowModeCountdown } from "./moderation-ui.js";
+import { describeError } from "./refusals.js";
+import { RestrictionsPanel } from "./restrictions-panel.js";
 import { createRoomClient } from "./room-connection.js";
 import { DEFAULT_ROOM, rememberRoom, roomFromUrl, roomNameProblem, setRoomInUrl } from "./rooms.js";
 import { sendTracked } from "./sending.js";
 import { clearSession, loadSession, saveSession, userIdFromToken } from "./session.js";
 import { showSignIn, wireSignIn } from "./sign-in.js";
 import { StatusView } from "./status.js";
-import { describeError, Toasts } from "./toasts.js";
+import { Toasts } from "./toasts.js";
 import { wireUploads } from "./uploads.js";
 
 const toasts = new Toasts(byId("toasts"));
@@ -39,6 +42,8 @@ const olderButton = byId("load-older", HTMLButtonElement);
 const dms = new DirectMessages(toasts);
 const slowMode = new SlowModeCountdown(byId("send", HTMLButtonElement));
 const slowModeSelect = byId("slow-mode", HTMLSelectElement);
+const moderationDialog = new ModerationDialog();
+const restrictions = new RestrictionsPanel();
 
 /** @type {import("./session.js").Session | undefined} */
 let session = loadSession();
@@ -62,6 +67,8 @@ function signOut(why = "") {
   client?.close();
   client = undefined;
   dms.stop();
+  moderationDialog.close();
+  restrictions.hide();
   clearSession();
   session = undefined;
   showSignIn(why);
@@ -107,6 +114,8 @@ function joinRoom(room) {
   hideRemoved();
   slowMode.stop();
   byId("slow-mode-control").hidden = true;
+  moderationDialog.close();
+  restrictions.hide();
 
   resetConnection();
   const me = { id: userIdFromToken(session.token) ?? "", name: session.name };
@@ -118,6 +127,8 @@ function joinRoom(room) {
     dms,
     slowModeSelect,
     olderButton,
+    moderationDialog,
+    restrictions,
     isCurrent: (candidate) => candidate === client,
     signOut,
     resend: (content) => sendMessage(content),

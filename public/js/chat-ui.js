@@ -120,6 +120,8 @@ export function wireSidebar(toggle, sidebar) {
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (!(target instanceof Node) || !document.body.classList.contains("sidebar-open")) return;
-    if (!sidebar.contains(target) && !toggle.contains(target)) set(false);
+    // A dialog opened from the drawer (a moderator's ban) is not "outside" it.
+    const inDialog = target instanceof Element && target.closest("dialog") !== null;
+    if (!sidebar.contains(target) && !toggle.contains(target) && !inDialog) set(false);
   });
 }

@@ -9,15 +9,15 @@ import { wireComposer } from "./chat-ui.js";
 import { byId, el } from "./dom.js";
 import { MessageList } from "./message-list.js";
 import { personLabel } from "./people.js";
+import { canRetry, describeError } from "./refusals.js";
 import { sendTracked } from "./sending.js";
 import { tokenProvider, userIdFromToken } from "./session.js";
-import { describeError } from "./toasts.js";
 
 /** @typedef {{ id: string, name: string }} User */
 /** @typedef {import("../vendor/roomcast-client.js").PrivateMessageFrame} PrivateMessage */
 /**
  * A message typed before a reload that the server refused for good.
- * @typedef {{ to: string, content: string, createdAt: number, reason: string }} Unsent
+ * @typedef {{ to: string, content: string, createdAt: number, reason: string, final: boolean }} Unsent
  */
 
 export class DirectMessages {
@@ -152,7 +152,7 @@ export class DirectMessages {
       // Sends of this page report their own refusals (sendTracked).
       if (!restored.delete(entry.cid) || entry.to === undefined) return;
       const unsent = { to: entry.to, content: entry.content, createdAt: entry.createdAt };
-      this.unsent.set(entry.cid, { ...unsent, reason: describeError(error) });
+      this.unsent.set(entry.cid, { ...unsent, reason: describeError(error), final: !canRetry(error) });
       if (this.peer?.id === entry.to) this.#render();
       const to = inbox.conversations.find((c) => c.with.id === entry.to)?.with.name;
       this.toasts.show(
@@ -222,10 +222,12 @@ export class DirectMessages {
     for (const [cid, unsent] of this.unsent) {
       if (unsent.to !== peer.id) continue;
       this.list.addPending(cid, unsent.content, unsent.createdAt);
-      this.list.failed(cid, unsent.reason, () => {
+      const retry = () => {
         this.unsent.delete(cid);
         this.#send(unsent.content);
-      });
+      };
+      // A refusal that would only come again gets Dismiss (which forgets it) instead.
+      this.list.failed(cid, unsent.reason, unsent.final ? undefined : retry, () => this.unsent.delete(cid));
     }
     this.list.settle();
     this.#markSeen();

@@ -167,15 +167,17 @@ export class MessageList {
   }
 
   /**
-   * The room refused `cid`: show why, with a retry button.
+   * The room refused `cid`: show why, with a retry button (a dismiss button when
+   * no `retry` is given: a refusal that would only come again).
    * @param {string} cid
    * @param {string} reason
-   * @param {() => void} retry  sends it again (the failed entry is removed first)
+   * @param {(() => void) | undefined} retry  sends it again (the failed entry is removed first)
+   * @param {() => void} [dismissed]  after a dismiss
    */
-  failed(cid, reason, retry) {
+  failed(cid, reason, retry, dismissed) {
     const li = this.#byCid(cid);
     if (!li) return;
-    showFailed(li, reason, retry);
+    showFailed(li, reason, retry, dismissed);
   }
 
   /**

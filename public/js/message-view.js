@@ -1,9 +1,11 @@
 // How one message looks: the avatar, author and time over its text or file,
 // and the state line under it ("Sending…", "Delivered", "Not sent: … Retry").
 // Where a message goes in the list, and when, is message-list.js's job. Built
-// with dom.js only: text is always text, never markup.
+// with dom.js only: text is always text, never markup (http(s) links in it
+// become anchors, see linkify.js).
 import { avatar, el } from "./dom.js";
 import { fileView } from "./file-view.js";
+import { linkified } from "./linkify.js";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -22,7 +24,7 @@ const GROUP_WINDOW_MS = 5 * 60 * 1000;
  * A message's list item: avatar, author, time and `content`. `data-author` and
  * `data-ts` are what grouping and day separators read.
  * @param {User} from
- * @param {string | HTMLElement} content  text (rendered as text) or a file view
+ * @param {string | HTMLElement} content  text (rendered as text, its links linkified) or a file view
  * @param {number} timestamp  ms since the epoch
  * @param {boolean} own  sent by the signed-in user (styled apart, gets a state line)
  * @returns {HTMLElement}
@@ -35,7 +37,7 @@ export function messageView(from, content, timestamp, own) {
   const meta = el("div", { className: "meta" }, el("span", { className: "author", text: from.name }), time);
   const bubble =
     typeof content === "string"
-      ? el("div", { className: "bubble", text: content, attrs: { dir: "auto" } })
+      ? el("div", { className: "bubble", attrs: { dir: "auto" } }, ...linkified(content))
       : content;
   const body = el("div", { className: "body" }, meta, bubble);
   const li = el("li", { className: own ? "msg own" : "msg" }, avatar(from), body);
@@ -83,18 +85,26 @@ export function setMessageState(li, text, ...extra) {
 
 /**
  * Marks this tab's message refused: why, and a Retry button that takes the
- * entry away and calls `retry` (which shows it again as a new pending one).
+ * entry away and calls `retry` (which shows it again as a new pending one) —
+ * or, for a refusal no retry would change (no `retry`), a Dismiss button
+ * that takes it away and calls `dismissed`.
  * @param {HTMLElement} li
  * @param {string} reason
- * @param {() => void} retry
+ * @param {(() => void) | undefined} retry
+ * @param {() => void} [dismissed]
  */
-export function showFailed(li, reason, retry) {
+export function showFailed(li, reason, retry, dismissed) {
   li.classList.remove("pending");
   li.classList.add("failed");
-  const button = el("button", { className: "link-button", text: "Retry", attrs: { type: "button" } });
+  const button = el("button", {
+    className: "link-button",
+    text: retry ? "Retry" : "Dismiss",
+    attrs: { type: "button" },
+  });
   button.addEventListener("click", () => {
     li.remove();
-    retry();
+    if (retry) retry();
+    else dismissed?.();
   });
   setMessageState(li, `Not sent: ${reason} `, button);
 }

@@ -1,39 +1,47 @@
-// Moderation in the demo: the member-list actions for moderators, the
-// slow-mode countdown on the send button, how moderation events read, and the
-// screen a kicked or banned user sees.
+// Moderation in the demo: the member-list actions for moderators (each opens
+// the confirmation dialog, moderation-dialog.js), how moderation events read,
+// the slow-mode countdown on the send button, and the screen a kicked or
+// banned user sees.
 import { byId } from "./dom.js";
-import { describeError } from "./toasts.js";
-
-const MUTE_MS = 10 * 60 * 1000;
-const BAN_MS = 60 * 60 * 1000;
-const untilFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+import { banEnd, describeError, untilText } from "./refusals.js";
 
 /**
- * The buttons a moderator gets beside each other person.
+ * The buttons a moderator gets beside each other person: Kick, Mute (Unmute
+ * when `muted` has them), Ban. Kick, Mute and Ban ask first, with a reason and
+ * a duration; Unmute lifts at once.
  * @param {import("../vendor/roomcast-client.js").RoomcastClient} client
  * @param {import("./toasts.js").Toasts} toasts
+ * @param {import("./moderation-dialog.js").ModerationDialog} dialog
+ * @param {ReadonlySet<string>} muted  ids of the users muted in the room
  * @returns {import("./people.js").PersonAction[]}
  */
-export function memberActions(client, toasts) {
+export function memberActions(client, toasts, dialog, muted) {
   const fail = (/** @type {unknown} */ err) => toasts.show(describeError(err));
   return [
-    { label: "Kick", run: (user) => client.kick(user.id).catch(fail) },
-    { label: "Mute", run: (user) => client.mute(user.id, { durationMs: MUTE_MS }).catch(fail) },
-    { label: "Ban", run: (user) => client.ban(user.id, { durationMs: BAN_MS }).catch(fail) },
+    { label: "Kick", run: (user) => dialog.open("kick", user, client) },
+    { label: "Mute", run: (user) => dialog.open("mute", user, client), shown: (user) => !muted.has(user.id) },
+    {
+      label: "Unmute",
+      run: (user) => client.unmute(user.id).catch(fail),
+      shown: (user) => muted.has(user.id),
+    },
+    { label: "Ban", run: (user) => dialog.open("ban", user, client) },
   ];
 }
 
 /**
- * A moderation frame as one sentence: "Mo muted Bob until 14:05 (spam)".
+ * A moderation frame as one sentence: "Mo muted Bob until 9 Dec 2026, 14:05 (spam)",
+ * or "Mo muted you …" when `me` is the target.
  * @param {import("../vendor/roomcast-client.js").ModerationFrame} frame
+ * @param {{ id: string }} [me]
  */
-export function describeModeration(frame) {
-  const who = frame.target?.name ?? "someone";
-  const until = frame.until ? ` until ${untilFormat.format(frame.until)}` : "";
+export function describeModeration(frame, me) {
+  const who = frame.target && frame.target.id === me?.id ? "you" : (frame.target?.name ?? "someone");
+  const until = ` ${untilText(frame.until)}`;
   const why = frame.reason ? ` (${frame.reason})` : "";
   const what = {
     kick: `removed ${who}`,
-    ban: `banned ${who}${frame.until === null ? " permanently" : until}`,
+    ban: `banned ${who}${until}`,
     unban: `lifted the ban on ${who}`,
     mute: `muted ${who}${until}`,
     unmute: `unmuted ${who}`,
@@ -86,12 +94,11 @@ export class SlowModeCountdown {
  * @param {import("../vendor/roomcast-client.js").CloseInfo} reason
  */
 export function showRemoved(reason) {
-  const banned = reason.until !== undefined || reason.error === "banned";
-  byId("removed-title").textContent = banned
-    ? reason.until === null || reason.until === undefined
-      ? "You are banned from this room"
-      : `You are banned from this room until ${untilFormat.format(reason.until)}`
-    : "You were removed from this room";
+  const until = banEnd(reason);
+  byId("removed-title").textContent =
+    until === undefined
+      ? "You were removed from this room"
+      : `You are banned from this room ${untilText(until)}`;
   const by = reason.moderation ? `By ${reason.moderation.by.name}` : "";
   const why = reason.moderation?.reason ? `: ${reason.moderation.reason}` : "";
   byId("removed-detail").textContent = by ? `${by}${why}.` : "";

@@ -3,8 +3,9 @@ import { avatar, el } from "./dom.js";
 
 /** @typedef {{ id: string, name: string }} User */
 /**
- * A button beside each other person (the moderators' Kick, Mute, Ban).
- * @typedef {{ label: string, run: (user: User) => void }} PersonAction
+ * A button beside each other person (the moderators' Kick, Mute, Ban), shown
+ * for the people `shown` accepts (everyone when it is not given).
+ * @typedef {{ label: string, run: (user: User) => void, shown?: (user: User) => boolean }} PersonAction
  */
 
 /**
@@ -51,6 +52,7 @@ export function renderPresence(list, count, users, me, onPick, actions = []) {
 function personActions(user, actions) {
   const group = el("span", { className: "person-actions" });
   for (const action of actions) {
+    if (action.shown && !action.shown(user)) continue;
     const button = el("button", {
       className: "link-button small",
       text: action.label,

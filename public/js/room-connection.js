@@ -7,9 +7,12 @@ import { isTokenRefusal, refusalText, showConnection } from "./connection-ui.js"
 import { byId } from "./dom.js";
 import { describeModeration, memberActions, showRemoved } from "./moderation-ui.js";
 import { renderPresence, typingText } from "./people.js";
+import { describeError } from "./refusals.js";
 import { trackRestored } from "./sending.js";
 import { tokenProvider } from "./session.js";
-import { describeError } from "./toasts.js";
+
+/** The actions that change the lists of bans and mutes. */
+const RESTRICTIONS = new Set(["ban", "unban", "mute", "unmute"]);
 
 /**
  * The parts of the page a room's events change, and the page's own answers.
@@ -20,6 +23,8 @@ import { describeError } from "./toasts.js";
  * @property {import("./direct-messages.js").DirectMessages} dms  opened by a click on a person
  * @property {HTMLSelectElement} slowModeSelect
  * @property {HTMLButtonElement} olderButton
+ * @property {import("./moderation-dialog.js").ModerationDialog} moderationDialog  a moderator's kick / mute / ban
+ * @property {import("./restrictions-panel.js").RestrictionsPanel} restrictions  a moderator's bans and mutes
  * @property {(client: RoomcastClient) => boolean} isCurrent  false once the page moved to another room
  * @property {(why: string) => void} signOut  a pasted token the server refused
  * @property {(content: string) => void} resend  the Retry of a restored message the room refused
@@ -35,7 +40,7 @@ import { describeError } from "./toasts.js";
  * @param {RoomView} view
  */
 export function createRoomClient(room, session, me, view) {
-  const { messages, status, toasts, dms, slowModeSelect, olderButton } = view;
+  const { messages, status, toasts, dms, slowModeSelect, olderButton, restrictions } = view;
   const c = new RoomcastClient({
     url: location.origin,
     room,
@@ -55,7 +60,7 @@ export function createRoomClient(room, session, me, view) {
       c.presence,
       c.user,
       (user) => dms.open(user),
-      c.canModerate ? memberActions(c, toasts) : [],
+      c.canModerate ? memberActions(c, toasts, view.moderationDialog, restrictions.muted) : [],
     );
   let firstWelcome = true;
   let inWelcome = false;
@@ -75,6 +80,9 @@ export function createRoomClient(room, session, me, view) {
     messages.me = w.user;
     messages.refreshDeleteButtons();
     byId("slow-mode-control").hidden = !w.canModerate;
+    // A moderator sees who is banned and muted (a refreshed token can change the role).
+    if (w.canModerate && view.isCurrent(c)) restrictions.show(c, showPeople);
+    else if (view.isCurrent(c)) restrictions.hide();
     slowModeSelect.value = String(w.settings.slowModeMs);
     // Only the first welcome says whether older history exists; later ones are resumes.
     if (firstWelcome) olderButton.hidden = !w.hasMore;
@@ -93,9 +101,10 @@ export function createRoomClient(room, session, me, view) {
   c.on("message_deleted", (f) => messages.markDeleted(f.seq));
   c.on("moderation", (f) => {
     if (f.action === "slow_mode") slowModeSelect.value = String(f.intervalMs ?? 0);
+    if (RESTRICTIONS.has(f.action) && c.canModerate && view.isCurrent(c)) void restrictions.refresh();
     // A kick or ban of this user shows as the removal screen instead.
     if (f.target?.id !== c.user?.id || (f.action !== "kick" && f.action !== "ban")) {
-      toasts.show(describeModeration(f), "info");
+      toasts.show(describeModeration(f, c.user), "info");
     }
   });
   c.on("typing", (users) => {

@@ -3,11 +3,12 @@
 // before a reload or a room switch, not yet acknowledged) are shown the same
 // way, and the user is told about any that the room refuses.
 import { newCid } from "../vendor/roomcast-client.js";
-import { describeError } from "./toasts.js";
+import { canRetry, describeError } from "./refusals.js";
 
 /**
  * Sends `content` through `send` with the list's feedback: pending at once,
- * then delivered (ack) or failed with a Retry button.
+ * then delivered (ack) or failed with a Retry button (none for a refusal that
+ * would only come again: muted, too long, …).
  * @param {import("./message-list.js").MessageList} list
  * @param {string} content
  * @param {(cid: string) => Promise<{ seq: number, timestamp: number }>} send
@@ -21,7 +22,8 @@ export function sendTracked(list, content, send, onError, stale = () => false) {
     (ack) => list.acked(cid, ack.seq, ack.timestamp),
     (err) => {
       if (stale()) return;
-      list.failed(cid, describeError(err), () => sendTracked(list, content, send, onError, stale));
+      const retry = () => sendTracked(list, content, send, onError, stale);
+      list.failed(cid, describeError(err), canRetry(err) ? retry : undefined);
       onError(err);
     },
   );
@@ -53,7 +55,7 @@ export function trackRestored(client, list, toasts, resend) {
   client.on("unsent", ({ entry, error }) => {
     // Sends of this page report their own refusals (sendTracked).
     if (!restored.delete(entry.cid)) return;
-    list.failed(entry.cid, describeError(error), () => resend(entry.content));
+    list.failed(entry.cid, describeError(error), canRetry(error) ? () => resend(entry.content) : undefined);
     toasts.show(`A message you typed earlier was not sent: ${describeError(error)}`);
   });
 }

@@ -1,5 +1,7 @@
 // The connection pill in the top bar: connected, connecting, a live countdown
-// to the next reconnect attempt (with "Retry now"), or closed with the reason.
+// to the next reconnect attempt (with "Retry now"), or closed with the reason
+// (and "Reconnect" where coming back can work: not after a ban or a refusal).
+import { banEnd, untilText } from "./refusals.js";
 
 /** @type {Partial<Record<import("../vendor/roomcast-client.js").CloseKind, string>>} */
 const CLOSED_TEXT = {
@@ -55,6 +57,9 @@ export class StatusView {
         return;
       }
       case "closed": {
+        // A banned user is told until when, and offered no way back in before then.
+        const ban = banEnd(state.reason);
+        if (ban !== undefined) return this.#set(`Banned ${untilText(ban)}`);
         const text = CLOSED_TEXT[state.reason.kind] ?? "Disconnected";
         const canRetry = state.reason.kind !== "token-expired" && state.reason.kind !== "refused";
         return this.#set(text, canRetry ? "Reconnect" : undefined, () => this.actions.reconnect());

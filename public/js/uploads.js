@@ -1,9 +1,10 @@
 // Sharing files from the demo: the attach button, drops and pastes upload each
-// file with a progress bar in the list; refusals (too large, wrong type) say why.
+// file with a progress bar in the list; refusals (too large, wrong type) say why,
+// with a Retry only where retrying could work.
 import { newCid } from "../vendor/roomcast-client.js";
 import { wireAttachments } from "./attachments.js";
 import { byId } from "./dom.js";
-import { describeError } from "./toasts.js";
+import { canRetry, describeError } from "./refusals.js";
 
 /**
  * Wires the composer's file inputs to the current room's client.
@@ -27,7 +28,8 @@ export function wireUploads(current, messages, toasts) {
         (share) => messages.fileStored(cid, share, c.fileUrl(share.file)),
         (err) => {
           if (c !== current()) return;
-          messages.failed(cid, describeError(err), () => sendFiles([file]));
+          // A 413, 415 or 403 would only come again: no Retry for those.
+          messages.failed(cid, describeError(err), canRetry(err) ? () => sendFiles([file]) : undefined);
           toasts.show(describeError(err));
         },
       );

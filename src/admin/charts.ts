@@ -1,5 +1,5 @@
 /**
- * The dashboard's charts, drawn with uPlot (bundled with this page from npm,
+ * The dashboard's time charts, drawn with uPlot (bundled with this page from npm,
  * never loaded from a CDN: the CSP allows only this origin's scripts). Each
  * chart fills its card's width, follows it on resize, takes its colours from
  * the page's CSS variables (so dark mode works), and shows an empty state
@@ -96,56 +96,6 @@ export class TimeChart extends CardChart {
       },
       series: [{}, { label: this.label, stroke: accent, width: 2, fill: `${accent}22`, spanGaps: false }],
       axes: [axis(), axis(this.format)],
-    };
-  }
-}
-
-/** Bars for a few named categories (the connection states). */
-export class BarChart extends CardChart {
-  #labels: string[] = [];
-
-  constructor(host: HTMLElement, emptyText: string) {
-    super(host, emptyText);
-  }
-
-  update(labels: readonly string[], values: readonly number[]): void {
-    const changed = labels.join("\n") !== this.#labels.join("\n");
-    this.#labels = [...labels];
-    // The axis labels are built with the plot: a new set of categories needs a new plot.
-    if (changed) {
-      this.plot?.destroy();
-      this.plot = undefined;
-    }
-    this.show(
-      [labels.map((_, i) => i), [...values]],
-      values.some((v) => v > 0),
-    );
-  }
-
-  protected options(): Omit<uPlot.Options, "width" | "height"> {
-    const accent = cssVar("--accent", "#5b5bd6");
-    const labels = this.#labels;
-    return {
-      legend: { show: false },
-      cursor: { show: false },
-      scales: {
-        x: { time: false, range: () => [-0.5, labels.length - 0.5] },
-        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
-      },
-      series: [
-        {},
-        {
-          label: "connections",
-          stroke: accent,
-          fill: accent,
-          paths: uPlot.paths.bars?.({ size: [0.6, 90] }),
-          points: { show: false },
-        },
-      ],
-      axes: [
-        { ...axis(), splits: () => labels.map((_, i) => i), values: () => labels },
-        axis((v) => String(Math.round(v))),
-      ],
     };
   }
 }

@@ -5,7 +5,9 @@
  */
 import type { BlockEntry } from "../guard/types";
 import type { AdminStats } from "../stats/admin-stats";
-import { BarChart, TimeChart } from "./charts";
+import { BarList } from "./bar-list";
+import { breakable } from "./breakable";
+import { TimeChart } from "./charts";
 import { clock, count, dateTime, ms, percent, perSecond } from "./format";
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -16,7 +18,9 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 function cell(text: string, className?: string): HTMLTableCellElement {
   const td = document.createElement("td");
-  td.textContent = text;
+  // A name wraps after its separators, never mid-word (see breakable.ts).
+  if (className === "name") td.append(...breakable(text));
+  else td.textContent = text;
   if (className) td.className = className;
   return td;
 }
@@ -53,7 +57,7 @@ function closeLabel(code: string): string {
 
 /** The dashboard's panels. */
 export class DashboardView {
-  readonly #states = new BarChart(
+  readonly #states = new BarList(
     byId("chart-states"),
     "No connections now and none closed in the last hour.",
   );

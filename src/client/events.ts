@@ -60,7 +60,12 @@ export interface ClientEvents {
   /** Every frame exactly as received, before any other event. */
   frame: ServerFrame;
   welcome: WelcomeFrame;
-  /** Room messages, each exactly once, in seq order: welcome history, live, and catch-up pages. */
+  /**
+   * Room messages, each exactly once, in seq order: welcome history, live, and
+   * catch-up pages. A message deleted before it reached you comes as its
+   * tombstone: `deleted: true`, `content: ""` (the type narrows on `deleted`);
+   * show it as deleted or skip it. A deletion seen live is `message_deleted`.
+   */
   message: RoomMessageFrame;
   /** Shared files, in the same seq order as messages (and from the same sources). */
   file: FileShareFrame;
@@ -71,7 +76,10 @@ export interface ClientEvents {
   user_left: PresenceFrame;
   typing_indicator: TypingFrame;
   history: HistoryFrame;
-  /** Every `error` frame, including those that also reject a `send`. */
+  /**
+   * Every `error` frame, including those that also reject a `send`. A mute's
+   * refusal is `forbidden` with `reason: "muted"` and `until` (null = permanent).
+   */
   error: ErrorFrame;
   pong: PongFrame;
   room_joined: RoomJoinedFrame;

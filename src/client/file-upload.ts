@@ -5,6 +5,7 @@
  * would drop the `Content-Length` the server requires). Elsewhere (Node) it uses
  * `fetch` and reports progress at the start and the end only.
  */
+import type { ErrorReason } from "../protocol/codes";
 import type { FileShareFrame } from "../protocol/frames";
 import { RoomcastError, type RoomcastErrorCode } from "./errors";
 
@@ -27,6 +28,8 @@ interface ErrorBody {
   error?: string;
   message?: string;
   retryAfterMs?: number;
+  reason?: ErrorReason;
+  until?: number | null;
 }
 
 function headers(req: UploadRequest): Record<string, string> {
@@ -49,7 +52,17 @@ function settle(status: number, text: string): FileShareFrame {
   if (status === 200 || status === 201) return body as FileShareFrame;
   const err = (body ?? {}) as ErrorBody;
   const code = (err.error ?? "upload_failed") as RoomcastErrorCode;
-  throw new RoomcastError(code, err.message ?? `the upload failed with HTTP ${status}`, err.retryAfterMs);
+  throw new RoomcastError(
+    code,
+    err.message ?? `the upload failed with HTTP ${status}`,
+    err.retryAfterMs,
+    undefined,
+    {
+      status,
+      ...(err.reason !== undefined ? { reason: err.reason } : {}),
+      ...(err.until !== undefined ? { until: err.until } : {}),
+    },
+  );
 }
 
 function viaXhr(req: UploadRequest, Xhr: typeof XMLHttpRequest): Promise<FileShareFrame> {

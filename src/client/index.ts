@@ -8,7 +8,7 @@
  * client.on("message", (m) => render(m));
  * await client.connect();
  */
-export type { ErrorCode } from "../protocol/codes";
+export type { ErrorCode, ErrorReason } from "../protocol/codes";
 export { CloseCode, PING_FRAME, SUBPROTOCOL } from "../protocol/codes";
 export type * from "../protocol/frames";
 export type { HistoryRequest, ServiceLimits } from "../protocol/requests";
@@ -23,7 +23,7 @@ export {
   type RefusalCode,
 } from "./close-policy";
 export { Emitter, type Unsubscribe } from "./emitter";
-export { RoomcastError, type RoomcastErrorCode } from "./errors";
+export { RoomcastError, type RoomcastErrorCode, type RoomcastErrorDetails } from "./errors";
 export type { ClientEvents, ConnectionState, ConnectionStatus, UploadProgress } from "./events";
 export type { FileData } from "./file-upload";
 export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from "./heartbeat";

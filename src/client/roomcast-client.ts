@@ -11,10 +11,12 @@
  */
 import type {
   AckFrame,
+  BanList,
   FileShareFrame,
   HistoryFrame,
   MessageDeletedFrame,
   ModerationFrame,
+  MuteList,
   RoomSettings,
   ServerFrame,
   SharedFile,
@@ -28,6 +30,7 @@ import type { ClientEvents, UploadProgress } from "./events";
 import { asBlob, type FileData, upload } from "./file-upload";
 import { newCid } from "./ids";
 import { LinkedClient } from "./linked-client";
+import { readModeratorList } from "./moderator-reads";
 import type { ClientOptions } from "./options";
 import { roomProbeUrl } from "./refusal-probe";
 import { RoomSession } from "./room-session";
@@ -222,6 +225,34 @@ export class RoomcastClient extends LinkedClient<ClientEvents, WelcomeFrame, Ser
   /** Lifts a mute. */
   unmute(userId: string): Promise<ModerationFrame> {
     return this.#moderate({ type: "unmute", userId });
+  }
+  /**
+   * The room's active bans, soonest to end first (`GET /v1/rooms/:room/bans`;
+   * moderators and admins only, no open socket needed). Rejects with a
+   * {@link RoomcastError}: the server's code and HTTP `status` (`forbidden` 403
+   * for a member), `timeout` or `request_failed`.
+   * @example for (const ban of (await client.listBans()).bans) show(ban.user.name, ban.until);
+   */
+  async listBans(): Promise<BanList> {
+    return readModeratorList(
+      this.options.fetch,
+      socketBase(this.options.url),
+      this.room,
+      "bans",
+      await this.options.token("reconnect"),
+      this.options.requestTimeoutMs,
+    );
+  }
+  /** The room's active mutes, like {@link listBans} (`GET /v1/rooms/:room/mutes`). */
+  async listMutes(): Promise<MuteList> {
+    return readModeratorList(
+      this.options.fetch,
+      socketBase(this.options.url),
+      this.room,
+      "mutes",
+      await this.options.token("reconnect"),
+      this.options.requestTimeoutMs,
+    );
   }
   /**
    * Non-moderators may send one message per `intervalMs` (0 turns slow mode off).

@@ -1,5 +1,5 @@
 /**
- * Moderator HTTP: a room's audit log and its active bans. Authenticated like
+ * Moderator HTTP: a room's audit log, its active bans and mutes. Authenticated like
  * every room request (room name, origin, token, rooms claim), then the role is
  * checked here at the edge: only `admin`, or `moderator` within its `rooms`,
  * gets past the worker. The room object answers from its own storage.
@@ -9,7 +9,7 @@ import { z } from "zod";
 import { canModerate } from "../auth/roles";
 import { bearerToken } from "../auth/transport";
 import type { Identity } from "../auth/verify";
-import type { AuditPage, BanList } from "../protocol/frames";
+import type { AuditPage, BanList, MuteList } from "../protocol/frames";
 import { HISTORY_PAGE_MAX, querySeq } from "../protocol/schemas";
 import { HttpError } from "./http-error";
 import { checkRoomAccess } from "./room-access";
@@ -19,7 +19,7 @@ const auditQuerySchema = z.strictObject({
   limit: querySeq.pipe(z.number().int().min(1).max(HISTORY_PAGE_MAX)).optional(),
 });
 
-/** `/v1/rooms/:room/moderation` and `/v1/rooms/:room/bans`. */
+/** `/v1/rooms/:room/moderation`, `/v1/rooms/:room/bans` and `/v1/rooms/:room/mutes`. */
 export const moderationRoutes = new Hono<{ Bindings: Env }>();
 
 // CORS, the room-name check and the guard for these paths run in rooms-routes.ts
@@ -45,12 +45,24 @@ moderationRoutes.get("/:room/moderation", async (c) => {
   return c.json({ room, ...page } satisfies AuditPage);
 });
 
-moderationRoutes.get("/:room/bans", async (c) => {
-  const room = c.req.param("room");
-  await moderatorOf(c.req.raw, c.env, room);
-  if (Object.keys(c.req.query()).length > 0) {
+/** A moderator's request for a list that takes no query: the room's name. */
+async function listRequest(req: Request, env: Env, room: string, query: object): Promise<string> {
+  await moderatorOf(req, env, room);
+  if (Object.keys(query).length > 0) {
     throw new HttpError(400, "invalid_query", "this endpoint takes no query");
   }
+  return room;
+}
+
+moderationRoutes.get("/:room/bans", async (c) => {
+  const room = await listRequest(c.req.raw, c.env, c.req.param("room"), c.req.query());
   const list = await c.env.ROOM.getByName(room).bans();
   return c.json({ room, ...list } satisfies BanList);
+});
+
+// Unmuting someone who is not in the room (so not in the people list) needs a list too.
+moderationRoutes.get("/:room/mutes", async (c) => {
+  const room = await listRequest(c.req.raw, c.env, c.req.param("room"), c.req.query());
+  const list = await c.env.ROOM.getByName(room).mutes();
+  return c.json({ room, ...list } satisfies MuteList);
 });

@@ -28,6 +28,7 @@ roomsRoutes.use("/:room/messages", apiCors(["GET", "POST"], ["Authorization", "C
 // CORS is set here, before it.
 roomsRoutes.use("/:room/moderation", apiCors());
 roomsRoutes.use("/:room/bans", apiCors());
+roomsRoutes.use("/:room/mutes", apiCors());
 roomsRoutes.use("/:room/*", requireRoomName, guard());
 
 roomsRoutes.get("/:room/ws", async (c) => {

@@ -3,7 +3,7 @@
  * so the client SDK can import them without pulling in the schema library.
  * Every frame the server sends is checked against these with `satisfies`.
  */
-import type { ErrorCode } from "./codes";
+import type { ErrorCode, ErrorReason } from "./codes";
 
 /** A user as other users see them. */
 export interface UserRef {
@@ -11,20 +11,40 @@ export interface UserRef {
   name: string;
 }
 
-/** A stored, broadcast chat message. */
-export interface RoomMessageFrame {
+/** What every `room_message` has, a posted one or a deleted one. */
+interface RoomMessageFields {
   type: "room_message";
   id: string;
   seq: number;
   room: string;
   from: UserRef;
-  content: string;
   /** Milliseconds since the epoch, assigned by the room (never decreasing). */
   timestamp: number;
   cid?: string;
-  /** A tombstone: the message was deleted (`content` is then empty; the text is gone from storage). */
-  deleted?: true;
 }
+
+/** A chat message as posted. */
+export interface PostedMessageFrame extends RoomMessageFields {
+  content: string;
+  deleted?: never;
+}
+
+/**
+ * A tombstone: the message (or shared file) with this seq was deleted. History
+ * pages and resumes deliver it in its place; `content` is empty and the text is
+ * gone from storage. Show it as "message deleted", or skip it.
+ */
+export interface DeletedMessageFrame extends RoomMessageFields {
+  content: "";
+  deleted: true;
+}
+
+/**
+ * A stored, broadcast chat message: posted, or deleted since (`deleted: true`,
+ * which narrows the type).
+ * @example if (m.deleted) showDeleted(m.seq); else render(m.from.name, m.content);
+ */
+export type RoomMessageFrame = PostedMessageFrame | DeletedMessageFrame;
 
 /** Room settings a client needs to behave (sent in the welcome). */
 export interface RoomSettings {
@@ -171,6 +191,10 @@ export interface ErrorFrame {
   /** The `cid` of the refused frame (a `history` request's `ref`), when it had one. */
   ref?: string;
   retryAfterMs?: number;
+  /** On some `forbidden` refusals: why, in a form a client can switch on (`muted`). */
+  reason?: ErrorReason;
+  /** With `reason: "muted"`: when the mute ends (ms since the epoch; null = permanent). */
+  until?: number | null;
 }
 
 /** What a moderator did (`moderation.action`). */
@@ -360,6 +384,12 @@ export interface BanEntry {
 export interface BanList {
   room: string;
   bans: BanEntry[];
+}
+
+/** Body of `GET /v1/rooms/:room/mutes`: active mutes, each shaped like a ban entry. */
+export interface MuteList {
+  room: string;
+  mutes: BanEntry[];
 }
 
 /** Body of the `403 banned` refusal of an upgrade or a history request. */

@@ -26,7 +26,7 @@ import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendText } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import type { BanList, BannedBody, HistoryEntry, WelcomeFrame } from "../protocol/frames";
+import type { BanList, BannedBody, HistoryEntry, MuteList, WelcomeFrame } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
 import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
@@ -142,6 +142,11 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   /** Active bans for `GET /v1/rooms/:room/bans` (RPC; the worker checks the role). */
   bans(): Omit<BanList, "room"> {
     return { bans: this.moderation.bans.list(Date.now()) };
+  }
+
+  /** Active mutes for `GET /v1/rooms/:room/mutes` (RPC; the worker checks the role). */
+  mutes(): Omit<MuteList, "room"> {
+    return { mutes: this.moderation.mutes.list(Date.now()) };
   }
 
   /** A history page as sent: files carry links signed at `now`. */

@@ -1,7 +1,8 @@
 // The demo in public/, in Debian's Chromium against `wrangler dev`: two users in
 // separate browser contexts chat in one room (presence, typing, order, own
 // messages, delivery state), user text containing markup is shown literally and
-// runs nothing, and the run writes the README's screenshot (to test-results/, or to
+// runs nothing while its http(s) links become safe anchors, the sign-in form
+// holds together on a phone, and the run writes the README's screenshot (to test-results/, or to
 // docs/ with REFRESH_SCREENSHOTS=1: see screenshots.ts).
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -150,6 +151,94 @@ describe("the demo chat", () => {
     expect(await box.inputValue()).toBe("");
     expect(await reader.page.locator("#messages .msg.failed").count()).toBe(0);
     expect(reader.errors).toEqual([]);
+  });
+
+  it("turns http and https links into anchors (new tab, no referrer, no opener, nofollow); other schemes stay text", async () => {
+    const room = `links-${Date.now().toString(36)}`;
+    const sam = await demo.join(room, "Sam");
+    const reader = await demo.join(room, "Reader");
+    const texts = [
+      "docs at https://example.com/guide?x=1&y=2#top.",
+      "(see http://example.org/a_(b)) and https://example.net/",
+      "javascript:alert(1)",
+      "data:text/html,<script>alert(2)</script> vbscript:msgbox(3) ftp://example.com/file",
+      '<a href="javascript:alert(4)">click</a> JAVASCRIPT://example.com/%0aalert(5)',
+    ];
+    for (const text of texts) await say(sam, text);
+    // The text reads the same, links included.
+    await expect.poll(() => messageTexts(reader)).toEqual(texts);
+
+    const links = reader.page.locator("#messages .bubble a");
+    const attrs = await links.evaluateAll((anchors) =>
+      anchors.map((a) => ({
+        text: a.textContent,
+        href: a.getAttribute("href"),
+        rel: a.getAttribute("rel"),
+        target: a.getAttribute("target"),
+      })),
+    );
+    const link = (text: string, href = text) => ({
+      text,
+      href,
+      rel: "noopener noreferrer nofollow",
+      target: "_blank",
+    });
+    expect(attrs).toEqual([
+      // Sentence punctuation after a URL is not part of it; a parenthesis it opened is.
+      link("https://example.com/guide?x=1&y=2#top"),
+      link("http://example.org/a_(b)"),
+      link("https://example.net/"),
+    ]);
+    // No other scheme became a link, in any message.
+    expect(await reader.page.locator("#messages a:not([href^='http'])").count()).toBe(0);
+    expect(await reader.page.locator("#messages script, #messages img").count()).toBe(0);
+
+    // A click opens the link in a new tab, without the demo as its opener (the
+    // page is answered here: the test reaches no real site).
+    await reader.context.route("https://example.com/**", (route) =>
+      route.fulfill({ contentType: "text/html", body: "<p>elsewhere</p>" }),
+    );
+    const [popup] = await Promise.all([reader.context.waitForEvent("page"), links.first().click()]);
+    await popup.waitForLoadState();
+    expect(await popup.evaluate(() => [window.opener, document.referrer])).toEqual([null, ""]);
+    await popup.close();
+    expect([...sam.dialogs, ...reader.dialogs]).toEqual([]);
+    expect([...sam.errors, ...reader.errors]).toEqual([]);
+  });
+
+  it("on a phone, the sign-in form's moderator checkbox sits beside its label, and nothing overflows", async () => {
+    const context = await demo.browser.newContext({
+      baseURL: demo.server.url,
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    demo.track({ name: "Signing in", context, page, dialogs: [], errors: [] });
+    await page.goto("/");
+    const checkbox = page.getByLabel("Sign in as a moderator");
+    const box = await checkbox.boundingBox();
+    const label = await page.locator("label.check").boundingBox();
+    const nameBox = await page.getByLabel("Your display name").boundingBox();
+    if (!box || !label || !nameBox) throw new Error("the sign-in form is not laid out");
+    // A checkbox-sized box at the start of its label, inside the label's height.
+    expect(box.width).toBeLessThan(30);
+    expect(Math.abs(box.x - nameBox.x)).toBeLessThan(4);
+    expect(box.y).toBeGreaterThanOrEqual(label.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(label.y + label.height);
+    // The text starts right after it.
+    const text = await page.evaluate(() => {
+      const node = [...(document.querySelector("label.check")?.childNodes ?? [])].find(
+        (n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim(),
+      );
+      const range = document.createRange();
+      if (node) range.selectNodeContents(node);
+      const rect = range.getClientRects()[0];
+      return rect ? { x: rect.x } : undefined;
+    });
+    expect(text && text.x - (box.x + box.width)).toBeGreaterThan(0);
+    expect(text && text.x - (box.x + box.width)).toBeLessThan(16);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await checkbox.check();
+    expect(await checkbox.isChecked()).toBe(true);
   });
 
   it("signs in with a pasted token, keeps the session, validates and switches rooms", async () => {

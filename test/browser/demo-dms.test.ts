@@ -139,7 +139,7 @@ describe("direct messages in the demo", () => {
     expect([...quinn.errors, ...quinn.dialogs]).toEqual([]);
   });
 
-  it("tells the user when a DM typed earlier is refused, and keeps its text for a Retry", async () => {
+  it("tells the user when a DM typed earlier is refused, and keeps its text (no Retry: too long stays too long)", async () => {
     const suffix = Date.now().toString(36);
     const [patName, quinnName] = [`Pam ${suffix}`, `Quin ${suffix}`];
     const room = `dm-refused-${suffix}`;
@@ -167,6 +167,9 @@ describe("direct messages in the demo", () => {
       .poll(() => pat.page.locator("#dm-messages .msg.failed .state").textContent())
       .toMatch(/^Not sent: /);
     expect(await pat.page.locator("#dm-messages .msg.failed .bubble").textContent()).toBe(tooLong);
+    const state = pat.page.locator("#dm-messages .msg.failed .state");
+    expect(await state.getByRole("button", { name: "Retry" }).count()).toBe(0);
+    expect(await state.getByRole("button", { name: "Dismiss" }).count()).toBe(1);
     await expect.poll(() => storedOutboxes(pat)).toEqual([]);
     // Nothing reached Quinn.
     expect(await quinn.page.locator("#dm-list .dm-link").count()).toBe(0);

@@ -44,6 +44,56 @@ describe("moderation through the SDK", () => {
     });
   });
 
+  it("lists bans and mutes for moderators (a member gets forbidden 403); an unbanned user joins again", async () => {
+    const room = freshRoom();
+    const { mo, ben } = await moderatorAndMember(room);
+    const ban = await mo.client.ban("ben", { durationMs: 86_400_000, reason: "spam" });
+    await mo.client.mute("zoe", { reason: "shouting" });
+    expect(await mo.client.listBans()).toEqual({
+      room,
+      bans: [
+        {
+          user: { id: "ben", name: "Ben" },
+          until: ban.until,
+          reason: "spam",
+          by: { id: "mo", name: "Mo" },
+          timestamp: ban.timestamp,
+        },
+      ],
+    });
+    expect(await mo.client.listMutes()).toMatchObject({
+      room,
+      mutes: [{ user: { id: "zoe" }, until: null, reason: "shouting" }],
+    });
+    const member = fx.client({ room, token: await signTestToken({ sub: "cy", name: "Cy" }) });
+    const refused = await member.listBans().catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RoomcastError);
+    expect(refused).toMatchObject({ code: "forbidden", status: 403 });
+
+    await ben.rec.state("closed");
+    await mo.client.unban("ben");
+    expect((await mo.client.listBans()).bans).toEqual([]);
+    const back = await fx.connect({ room, token: await signTestToken({ sub: "ben", name: "Ben" }) });
+    expect(back.client.state.status).toBe("open");
+  });
+
+  it("a deleted message reaches a later client as a message event with deleted: true and no content", async () => {
+    const room = freshRoom();
+    const { ben } = await moderatorAndMember(room);
+    const kept = await ben.client.send("kept");
+    const gone = await ben.client.send("gone");
+    await ben.client.deleteMessage(gone.seq);
+    const late = await fx.join(room, "Late");
+    await late.rec.messageCount(2);
+    const [first, second] = late.rec.messages;
+    expect(first).toMatchObject({ seq: kept.seq, content: "kept" });
+    expect(first?.deleted).toBeUndefined();
+    expect(second).toMatchObject({ seq: gone.seq, content: "", deleted: true, from: { id: "ben" } });
+    // The type narrows on `deleted`: an app renders "message deleted" instead of an empty bubble.
+    const shown = late.rec.messages.map((m) => (m.deleted ? "message deleted" : m.content));
+    expect(shown).toEqual(["kept", "message deleted"]);
+  });
+
   it("rejects with the server's code; deletes, mutes and slow mode reach the others as events", async () => {
     const room = freshRoom();
     const { mo, ben } = await moderatorAndMember(room);
@@ -72,6 +122,10 @@ describe("moderation through the SDK", () => {
       "slow_mode",
       "mute",
     ]);
+    // A mute's refusal says so (checked before slow mode), with its end: null = permanent.
+    const refused = await ben.client.send("am I muted?").catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RoomcastError);
+    expect(refused).toMatchObject({ code: "forbidden", reason: "muted", until: null });
   });
 });
 

@@ -35,8 +35,9 @@ export class RoomModeration {
   }
 
   /**
-   * Why this connection may not send a message now (muted: `forbidden`; slow
-   * mode: `rate_limited` with `retryAfterMs`), or undefined when it may.
+   * Why this connection may not send a message now (muted: `forbidden` with
+   * `reason: "muted"` and the mute's `until`; slow mode: `rate_limited` with
+   * `retryAfterMs`), or undefined when it may.
    * Admins are above both; moderators above slow mode.
    */
   messageRefusal(att: ConnectionAttachment, now: number, ref: string | undefined): ErrorFrame | undefined {
@@ -44,7 +45,12 @@ export class RoomModeration {
     const mute = this.mutes.active(att.user.id, now);
     if (mute) {
       const until = mute.until === null ? "" : ` until ${new Date(mute.until).toISOString()}`;
-      return errorFrame(ErrorCode.Forbidden, `you are muted in this room${until}`, { ref });
+      // `reason` and `until` let a client say "muted until 14:05" instead of "not allowed".
+      return errorFrame(ErrorCode.Forbidden, `you are muted in this room${until}`, {
+        ref,
+        reason: "muted",
+        until: mute.until,
+      });
     }
     if (att.role === "moderator") return undefined;
     const waitMs = this.slowMode.waitMs(att.user.id, now);
