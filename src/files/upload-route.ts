@@ -15,7 +15,7 @@ import type { FileShareFrame } from "../protocol/frames";
 import { deleteFiles, storeFileStream } from "./file-objects";
 import type { FileRefusal } from "./file-refusal";
 import { fileLinkSigner } from "./signed-url";
-import { FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
+import { contentLength, FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
 
 /** `POST /v1/rooms/:room/files` (mounted beside the other room routes). */
 export const roomFileRoutes = new Hono<{ Bindings: Env }>();
@@ -49,8 +49,7 @@ async function discard(
   length: string | undefined,
   max: number,
 ): Promise<void> {
-  const declared =
-    length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : Number.POSITIVE_INFINITY;
+  const declared = contentLength(length) ?? Number.POSITIVE_INFINITY;
   try {
     if (declared <= 2 * max) {
       let seen = 0;
