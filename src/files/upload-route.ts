@@ -102,10 +102,11 @@ roomFileRoutes.post("/:room/files", async (c) => {
 
 /**
  * The HTTP answer to a refused upload: `{error, message}` with its status,
- * `Retry-After` (seconds) plus `retryAfterMs` for rate limits, `until` for a ban.
+ * `Retry-After` (seconds) plus `retryAfterMs` for rate limits and slow mode,
+ * `until` for a ban, `reason` and `until` for a mute.
  */
 export function refusalResponse(refusal: FileRefusal): Response {
-  const { status, error, message, retryAfterMs, until } = refusal;
+  const { status, error, message, retryAfterMs, until, reason } = refusal;
   const headers: Record<string, string> = {};
   if (retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(retryAfterMs / 1000));
   return Response.json(
@@ -113,6 +114,7 @@ export function refusalResponse(refusal: FileRefusal): Response {
       error,
       message,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(reason !== undefined ? { reason } : {}),
       ...(until !== undefined ? { until } : {}),
     },
     { status, headers },

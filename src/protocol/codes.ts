@@ -18,6 +18,13 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
+ * Why a `forbidden` was given, when a client can explain it to its user
+ * (`error.reason`): `muted` — the sender is muted in the room, until `error.until`.
+ * Newer servers may add reasons (say, `edit_window`); treat an unknown one as no reason.
+ */
+export type ErrorReason = "muted";
+
+/**
  * WebSocket close codes Roomcast sends. 1005, 1006 and 1015 are reserved by
  * RFC 6455 for the receiving side's bookkeeping: they must never be sent in a
  * close frame (the runtime throws if you try), so none of them is listed here.

@@ -3,7 +3,7 @@
  * so the client SDK can import them without pulling in the schema library.
  * Every frame the server sends is checked against these with `satisfies`.
  */
-import type { ErrorCode } from "./codes";
+import type { ErrorCode, ErrorReason } from "./codes";
 
 /** A user as other users see them. */
 export interface UserRef {
@@ -74,6 +74,7 @@ export type FileErrorCode =
   | "invalid_query"
   | "rate_limited"
   | "banned"
+  | "forbidden"
   | "invalid_signature"
   | "url_expired"
   | "not_found"
@@ -171,6 +172,10 @@ export interface ErrorFrame {
   /** The `cid` of the refused frame (a `history` request's `ref`), when it had one. */
   ref?: string;
   retryAfterMs?: number;
+  /** On some `forbidden` refusals: why, in a form a client can switch on (`muted`). */
+  reason?: ErrorReason;
+  /** With `reason: "muted"`: when the mute ends (ms since the epoch; null = permanent). */
+  until?: number | null;
 }
 
 /** What a moderator did (`moderation.action`). */
