@@ -9,7 +9,7 @@ import { FileRefusalError } from "../src/files/file-refusal";
 import { headMatchesType, mediaType } from "../src/files/file-types";
 import { HmacSha256, sha256 } from "../src/files/hmac-sha256";
 import { contentDisposition, parseRange } from "../src/files/serve-file";
-import { FileLinkSigner, fileLinkSigner } from "../src/files/signed-url";
+import { FileLinkSigner, fileLinkSigner, LINK_CLOCK_SKEW_SECONDS } from "../src/files/signed-url";
 import { uploadChecker } from "../src/files/upload-stream";
 import { binaryPng, PNG_BYTES } from "./helpers/files";
 
@@ -62,6 +62,23 @@ describe("signed file links", () => {
     expect(Number(exp)).toBe(now / 1000 + 3600);
     expect(signer.check(id, exp, sig, now + 3599_000)).toBeUndefined();
     expect(signer.check(id, exp, sig, now + 3600_000)).toBe("url_expired");
+  });
+
+  it("refuses a genuine link claiming more than its lifetime plus the clock-skew allowance; caches for at most the lifetime", () => {
+    const longer = new FileLinkSigner(
+      "a-test-secret-that-is-long-enough-0001",
+      3600 + LINK_CLOCK_SKEW_SECONDS,
+    );
+    const edge = parts(longer.url("f1", now));
+    expect(signer.check(edge.id, edge.exp, edge.sig, now)).toBeUndefined();
+    expect(signer.check(edge.id, edge.exp, edge.sig, now - 1000)).toBe("url_expired");
+    const decade = parts(
+      new FileLinkSigner("a-test-secret-that-is-long-enough-0001", 315_360_000).url("f1", now),
+    );
+    expect(signer.check(decade.id, decade.exp, decade.sig, now)).toBe("url_expired");
+    expect(signer.maxAgeSeconds(Number(edge.exp), now)).toBe(3600);
+    expect(signer.maxAgeSeconds(Number(edge.exp), now + 3600_000)).toBe(LINK_CLOCK_SKEW_SECONDS);
+    expect(signer.maxAgeSeconds(Number(edge.exp), now + 7200_000)).toBe(0);
   });
 
   it("refuses altered ids, expiries and signatures, and another secret's links", () => {
