@@ -103,4 +103,23 @@ describe("GET /v1/files/:id", () => {
     const unknown = fileLinkSigner(env).url(crypto.randomUUID(), now);
     expect(await refusal(unknown)).toMatchObject({ status: 404, body: { error: "not_found" } });
   });
+
+  it("caps what a link may claim at FILE_URL_TTL_SECONDS: ten years ahead is refused, the cache lifetime is capped", async () => {
+    const id = await putFile(binaryPng(100), "image/png", "a.png");
+    const ttl = Number(env.FILE_URL_TTL_SECONDS);
+    const secret = (env as { FILE_URL_SECRET?: string }).FILE_URL_SECRET ?? "";
+    // Genuinely signed with the service's secret, for longer than links live.
+    const tenYears = new FileLinkSigner(secret, 10 * 365 * 86_400).url(id, Date.now());
+    const refused = await get(tenYears);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: "url_expired" });
+    const justOver = new FileLinkSigner(secret, ttl + 120).url(id, Date.now());
+    expect((await get(justOver)).status).toBe(403);
+    // Within the clock-skew allowance: served, but cached no longer than a link lives.
+    const skewed = await get(new FileLinkSigner(secret, ttl + 30).url(id, Date.now()));
+    expect(skewed.status).toBe(200);
+    const maxAge = Number(/max-age=(\d+)/.exec(skewed.headers.get("Cache-Control") ?? "")?.[1]);
+    expect(maxAge).toBeLessThanOrEqual(ttl);
+    expect(maxAge).toBeGreaterThan(ttl - 60);
+  });
 });

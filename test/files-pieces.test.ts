@@ -4,13 +4,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { FILE_NAME_MAX_CHARS, sanitizeFileName } from "../src/files/file-name";
+import { fileKey, storeFileStream } from "../src/files/file-objects";
 import { FileRefusalError } from "../src/files/file-refusal";
 import { headMatchesType, mediaType } from "../src/files/file-types";
 import { HmacSha256, sha256 } from "../src/files/hmac-sha256";
 import { contentDisposition, parseRange } from "../src/files/serve-file";
-import { FileLinkSigner, fileLinkSigner } from "../src/files/signed-url";
+import { FileLinkSigner, fileLinkSigner, LINK_CLOCK_SKEW_SECONDS } from "../src/files/signed-url";
 import { uploadChecker } from "../src/files/upload-stream";
-import { PNG_BYTES } from "./helpers/files";
+import { binaryPng, PNG_BYTES } from "./helpers/files";
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -61,6 +62,23 @@ describe("signed file links", () => {
     expect(Number(exp)).toBe(now / 1000 + 3600);
     expect(signer.check(id, exp, sig, now + 3599_000)).toBeUndefined();
     expect(signer.check(id, exp, sig, now + 3600_000)).toBe("url_expired");
+  });
+
+  it("refuses a genuine link claiming more than its lifetime plus the clock-skew allowance; caches for at most the lifetime", () => {
+    const longer = new FileLinkSigner(
+      "a-test-secret-that-is-long-enough-0001",
+      3600 + LINK_CLOCK_SKEW_SECONDS,
+    );
+    const edge = parts(longer.url("f1", now));
+    expect(signer.check(edge.id, edge.exp, edge.sig, now)).toBeUndefined();
+    expect(signer.check(edge.id, edge.exp, edge.sig, now - 1000)).toBe("url_expired");
+    const decade = parts(
+      new FileLinkSigner("a-test-secret-that-is-long-enough-0001", 315_360_000).url("f1", now),
+    );
+    expect(signer.check(decade.id, decade.exp, decade.sig, now)).toBe("url_expired");
+    expect(signer.maxAgeSeconds(Number(edge.exp), now)).toBe(3600);
+    expect(signer.maxAgeSeconds(Number(edge.exp), now + 3600_000)).toBe(LINK_CLOCK_SKEW_SECONDS);
+    expect(signer.maxAgeSeconds(Number(edge.exp), now + 7200_000)).toBe(0);
   });
 
   it("refuses altered ids, expiries and signatures, and another secret's links", () => {
@@ -217,5 +235,46 @@ describe("the streaming checks", () => {
     const html = new TextEncoder().encode("<!doctype html><script>alert(1)</script>");
     const out = run([html.subarray(0, 2), html.subarray(2)], html.length, "image/png");
     expect((out as FileRefusalError).refusal).toMatchObject({ status: 415, error: "unsupported_type" });
+  });
+});
+
+describe("a body that breaks off (the client is gone)", () => {
+  /** A body of `sent` bytes whose next read fails, as workerd's does when the connection is lost. */
+  function brokenBody(sent: number): ReadableStream<Uint8Array> {
+    let pulls = 0;
+    return new ReadableStream({
+      pull(controller) {
+        // An error in the same pull would drop the queued bytes unread.
+        if (pulls++ === 0) controller.enqueue(binaryPng(sent));
+        else controller.error(new Error("Network connection lost."));
+      },
+    });
+  }
+
+  it("is 400 length_mismatch, before and after the first bytes were sniffed, and nothing is kept", async () => {
+    // 100 bytes: broken off while the head is read; 5000: while the bytes stream
+    // into R2 (the local R2 simulator then prints an "uncaught exception …
+    // Network connection lost" of its own for the aborted put: expected).
+    for (const sent of [100, 5000]) {
+      const id = crypto.randomUUID();
+      const meta = { name: "a.png", type: "image/png", room: "r", from: "u" };
+      const out = await storeFileStream(
+        env.FILES,
+        id,
+        brokenBody(sent),
+        { length: 20_000, type: "image/png" },
+        meta,
+      ).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(out).toBeInstanceOf(FileRefusalError);
+      expect((out as FileRefusalError).refusal).toMatchObject({
+        status: 400,
+        error: "length_mismatch",
+        message: `the body ended after ${sent} of 20000 bytes`,
+      });
+      expect(await env.FILES.head(fileKey(id))).toBeNull();
+    }
   });
 });

@@ -107,6 +107,31 @@ describe("upload refusals", () => {
     expect(await storedKeys(room)).toEqual([]);
   });
 
+  it("413 for any declared length over MAX_FILE_BYTES however many digits; 400 for one that is not a byte count", async () => {
+    const room = freshRoom();
+    const declare = (value: string) =>
+      uploadFile(room, PNG_BYTES, {
+        length: null,
+        headers: { "Content-Length": value },
+        stream: bytesStream(PNG_BYTES),
+      });
+    for (const value of ["10485761", "1000000000000000", "99999999999999999999", "9".repeat(400)]) {
+      expect({ value, ...(await refusal(await declare(value))) }).toEqual({
+        value,
+        status: 413,
+        error: "file_too_large",
+      });
+    }
+    for (const value of ["-5", "abc", "1e3", "12.5", "0x44"]) {
+      expect({ value, ...(await refusal(await declare(value))) }).toEqual({
+        value,
+        status: 400,
+        error: "length_mismatch",
+      });
+    }
+    expect(await storedKeys(room)).toEqual([]);
+  });
+
   it("413 and nothing kept when the body is longer than its Content-Length (a lying client)", async () => {
     const room = freshRoom();
     // Declares 1 KiB, sends 12 MiB: cut off at byte 1,025, far below MAX_FILE_BYTES.

@@ -29,7 +29,8 @@ export function fileKey(id: string): string {
  * file whose first bytes contradict its type (or a body that already broke its
  * length) costs no write at all; a later refusal, or a body that breaks off,
  * aborts the write, and R2 keeps nothing of an aborted put. Every read, write,
- * cancel and abort is awaited or caught here. Throws `FileRefusalError` for refusals.
+ * cancel and abort is awaited or caught here. Throws `FileRefusalError` for
+ * refusals, a body that breaks off (`400 length_mismatch`) included.
  */
 export async function storeFileStream(
   bucket: R2Bucket,
@@ -41,8 +42,13 @@ export async function storeFileStream(
   const check = uploadChecker(checks);
   const reader = body?.getReader();
   const next = async (): Promise<Uint8Array | undefined> => {
-    const chunk = reader ? await reader.read() : undefined;
-    return chunk === undefined || chunk.done ? undefined : chunk.value;
+    if (!reader) return undefined;
+    // A read fails when the client is gone mid-body (closed, reset, or
+    // half-closed before its length): the client's doing, refused as such.
+    const chunk = await reader.read().catch(() => {
+      throw check.brokeOff();
+    });
+    return chunk.done ? undefined : chunk.value;
   };
   const head: Uint8Array[] = [];
   let ended = false;

@@ -5,6 +5,7 @@
  * `error` frame.
  */
 
+import type { ErrorReason } from "../protocol/codes";
 import type { FileErrorCode } from "../protocol/frames";
 
 /** A refused upload. */
@@ -14,8 +15,10 @@ export interface FileRefusal {
   error: FileErrorCode;
   message: string;
   retryAfterMs?: number;
-  /** For `banned`: when the ban ends (null: never), as in the upgrade's `403 banned`. */
+  /** For `banned`, or `forbidden` with `reason: "muted"`: when it ends (null: never), as in the upgrade's `403 banned`. */
   until?: number | null;
+  /** For `forbidden`: why (`muted`), as on the `error` frame of a muted user's message. */
+  reason?: ErrorReason;
 }
 
 /** Thrown by the upload stream so the refusal survives the pipe that aborts. */

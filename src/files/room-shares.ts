@@ -3,7 +3,9 @@
  * {@link admitUpload} before streaming, then {@link shareFile} once the bytes are
  * in R2) or the seed's base64 `file_share` frame ({@link shareFromFrame}). Both
  * end the same way: stored under the next seq with its `cid`, acked, and
- * broadcast with a freshly signed link, like a message.
+ * broadcast with a freshly signed link, like a message. A file is a post: mutes
+ * and slow mode refuse it as they refuse a message, before a byte is stored and
+ * again once the bytes are in.
  */
 import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
@@ -11,6 +13,7 @@ import { ErrorCode } from "../protocol/codes";
 import type { AckFrame, FileShareFrame } from "../protocol/frames";
 import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
+import type { Poster } from "../room/moderation/room-moderation";
 import type { RoomDO } from "../room/room-do";
 import { sanitizeFileName } from "./file-name";
 import type { FileRefusal } from "./file-refusal";
@@ -35,27 +38,52 @@ function retryOf(
 }
 
 /**
- * Before an upload streams: a retried `cid`, the room's quota, the user's upload
- * rate (in that order; only an upload that passes the first two takes a token).
+ * A mute (`403 forbidden`, `reason: "muted"`, `until`) or slow mode (`429
+ * rate_limited` with `retryAfterMs`) that refuses `poster`'s file now.
  */
-export function admitUpload(room: RoomDO, req: UploadAdmission, now: number): Admission {
+function postingRefusal(room: RoomDO, poster: Poster, now: number): FileRefusal | undefined {
+  const refusal = room.moderation.postingRefusal(poster, now);
+  if (!refusal) return undefined;
+  return refusal.kind === "muted"
+    ? { status: 403, error: "forbidden", message: refusal.message, reason: "muted", until: refusal.until }
+    : { status: 429, error: "rate_limited", message: refusal.message, retryAfterMs: refusal.retryAfterMs };
+}
+
+/**
+ * Before an upload streams: a retried `cid` (answered even to a muted or slowed
+ * user, as a message's retry is), a mute or slow mode, the room's quota, the
+ * user's upload rate (in that order; only an upload that passes the others takes
+ * a token).
+ */
+export function admitUpload(room: RoomDO, req: UploadAdmission, poster: Poster, now: number): Admission {
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
-  const refusal = room.files.quotaRefusal(req.size) ?? room.files.rateRefusal(req.user.id, now);
+  const refusal =
+    postingRefusal(room, poster, now) ??
+    room.files.quotaRefusal(req.size) ??
+    room.files.rateRefusal(req.user.id, now);
   return refusal ? { kind: "refused", refusal } : { kind: "admitted" };
 }
 
 /**
- * Once the bytes are in R2: stores and broadcasts the `file_share`. The `cid` and
- * the quota are checked again, since other uploads ran while this one streamed;
- * on a refusal the worker deletes the object.
+ * Once the bytes are in R2: stores and broadcasts the `file_share`. The `cid`, a
+ * mute or slow mode, and the quota are checked again, since other frames and
+ * uploads ran while this one streamed; on a refusal the caller deletes the object.
  */
-export function shareFile(room: RoomDO, req: ShareRequest, now: number, ackTo?: WebSocket): ShareOutcome {
+export function shareFile(
+  room: RoomDO,
+  req: ShareRequest,
+  poster: Poster,
+  now: number,
+  ackTo?: WebSocket,
+): ShareOutcome {
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
-  const refusal = room.files.quotaRefusal(req.file.size);
+  const refusal = postingRefusal(room, poster, now) ?? room.files.quotaRefusal(req.file.size);
   if (refusal) return { kind: "refused", refusal };
   const frame = store(room, req, now);
+  // Slow mode counts from this post, as from a message.
+  room.moderation.slowMode.sent(req.user.id, frame.timestamp);
   // As for messages: the sender's ack comes before its own copy of the broadcast.
   if (ackTo) ack(ackTo, frame, req.cid);
   broadcast(room.sockets(), frame);
@@ -96,7 +124,10 @@ function decodeBase64(data: string): Uint8Array | undefined {
 }
 
 /** Why a frame's file is refused, as the frame error it becomes. */
-type FrameRefusal = { code: ErrorCode; message: string; retryAfterMs?: number };
+type FrameRefusal = Pick<FileRefusal, "retryAfterMs" | "reason" | "until"> & {
+  code: ErrorCode;
+  message: string;
+};
 
 function checkFrame(
   room: RoomDO,
@@ -129,10 +160,18 @@ function checkFrame(
   return { bytes, type };
 }
 
-/** A room-level refusal of an upload, as a frame error. */
+/** A room-level refusal of an upload, as a frame error (a mute and slow mode as for `room_message`). */
 function frameRefusal(refusal: FileRefusal): FrameRefusal {
   if (refusal.error === "rate_limited") {
     return { code: ErrorCode.RateLimited, message: refusal.message, retryAfterMs: refusal.retryAfterMs };
+  }
+  if (refusal.error === "forbidden") {
+    return {
+      code: ErrorCode.Forbidden,
+      message: refusal.message,
+      reason: refusal.reason,
+      until: refusal.until,
+    };
   }
   if (refusal.status === 413) return { code: ErrorCode.TooLarge, message: refusal.message };
   return { code: ErrorCode.InvalidMessage, message: refusal.message };
@@ -160,13 +199,14 @@ export async function shareFromFrame(
   frame: ClientFrameOf<"file_share">,
   now: number,
 ): Promise<void> {
-  const refuse = (r: FrameRefusal) =>
-    sendFrame(ws, errorFrame(r.code, r.message, { ref: frame.cid, retryAfterMs: r.retryAfterMs }));
+  const refuse = ({ code, message, ...extra }: FrameRefusal) =>
+    sendFrame(ws, errorFrame(code, message, { ref: frame.cid, ...extra }));
   const checked = checkFrame(room, att, frame);
   if ("code" in checked) return refuse(checked);
   const admission = admitUpload(
     room,
     { room: att.room, user: att.user, cid: frame.cid, size: checked.bytes.length },
+    att,
     now,
   );
   if (admission.kind === "retry") return ack(ws, admission.result, frame.cid);
@@ -178,8 +218,14 @@ export async function shareFromFrame(
     type: checked.type,
   };
   await room.files.put(file, checked.bytes, { room: att.room, from: att.user.id });
-  // Other frames ran during the write: check the cid and the quota again.
-  const outcome = shareFile(room, { room: att.room, user: att.user, cid: frame.cid, file }, Date.now(), ws);
+  // Other frames ran during the write: check the cid, a mute, slow mode and the quota again.
+  const outcome = shareFile(
+    room,
+    { room: att.room, user: att.user, cid: frame.cid, file },
+    att,
+    Date.now(),
+    ws,
+  );
   if (outcome.kind === "shared") return;
   await room.files.discard(file.id);
   if (outcome.kind === "retry") return ack(ws, outcome.result, frame.cid);

@@ -67,13 +67,14 @@ export function contentDisposition(name: string, type: string): string {
 
 /**
  * The response for file `id` (the link's signature already checked), with
- * `Cache-Control` allowing private caching until the link expires at `expMs`.
+ * `Cache-Control` allowing private caching for `maxAgeSeconds` (until the link
+ * expires, at most a link's lifetime: see FileLinkSigner.maxAgeSeconds).
  */
 export async function serveFile(
   req: Request,
   bucket: R2Bucket,
   id: string,
-  expMs: number,
+  maxAgeSeconds: number,
 ): Promise<Response> {
   const key = fileKey(id);
   const rangeHeader = req.headers.get("Range");
@@ -104,7 +105,7 @@ export async function serveFile(
     "Content-Disposition": contentDisposition(object.customMetadata?.name ?? "file", type),
     ETag: object.httpEtag,
     "Accept-Ranges": "bytes",
-    "Cache-Control": `private, max-age=${Math.max(0, Math.floor((expMs - Date.now()) / 1000))}`,
+    "Cache-Control": `private, max-age=${maxAgeSeconds}`,
   });
   if (range) {
     headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);

@@ -2,13 +2,24 @@
  * Signed, expiring download links: `/v1/files/:id?exp=<unix s>&sig=<base64url
  * HMAC-SHA256 of "id.exp">` keyed with `FILE_URL_SECRET`. The link is the
  * capability: whoever holds it may download until `exp`, so links are short-lived
- * and signed afresh every time a frame or page carries one.
+ * and signed afresh every time a frame or page carries one. No link lives longer
+ * than `FILE_URL_TTL_SECONDS`, whatever its `exp` says: one claiming more (signed
+ * under an older, longer lifetime, or by whoever got the secret) is refused, and
+ * what is served is cached for at most that long.
  */
 import { ConfigError, readConfig } from "../config";
 import { HmacSha256 } from "./hmac-sha256";
 
 /** Shortest `FILE_URL_SECRET` accepted, in bytes (as for `JWT_SECRET`). */
 export const MIN_FILE_URL_SECRET_BYTES = 32;
+
+/**
+ * How far a link's `exp` may lie past now + its lifetime: the signing object's
+ * and the serving worker's clocks may differ by a little (and a Worker's clock
+ * stands still while it waits on I/O); a minute is far more than that, and far
+ * less than any lifetime worth stealing.
+ */
+export const LINK_CLOCK_SKEW_SECONDS = 60;
 
 /** Why a link was refused, as the stable error code of the 403. */
 export type LinkRefusal = "invalid_signature" | "url_expired";
@@ -45,6 +56,10 @@ export class FileLinkSigner {
    * Checks a link's `exp` and `sig` (as received in the query). The signature
    * is checked first, so a forged link is `invalid_signature` even when its exp
    * is also in the past; the comparison takes the same time wherever it differs.
+   * A genuine link is `url_expired` past its `exp`, and also when its `exp` is
+   * further ahead than a link lives (plus {@link LINK_CLOCK_SKEW_SECONDS}): by
+   * today's lifetime it is no longer valid, and the remedy is the same (fetch
+   * the entry again for a fresh link).
    */
   check(
     id: string,
@@ -58,7 +73,18 @@ export class FileLinkSigner {
     if (expected.length !== given.length || !crypto.subtle.timingSafeEqual(expected, given)) {
       return "invalid_signature";
     }
-    return Number(exp) * 1000 <= nowMs ? "url_expired" : undefined;
+    const expSeconds = Number(exp);
+    const ceiling = nowMs / 1000 + this.ttlSeconds + LINK_CLOCK_SKEW_SECONDS;
+    return expSeconds * 1000 <= nowMs || expSeconds > ceiling ? "url_expired" : undefined;
+  }
+
+  /**
+   * How long a response to a link expiring at `exp` (unix s) may be cached: until
+   * the link expires, and never longer than a link lives.
+   * @example signer.maxAgeSeconds(exp, Date.now()) // ≤ ttlSeconds
+   */
+  maxAgeSeconds(exp: number, nowMs: number): number {
+    return Math.max(0, Math.min(this.ttlSeconds, Math.floor(exp - nowMs / 1000)));
   }
 
   #sign(id: string, exp: number): string {

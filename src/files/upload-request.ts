@@ -21,6 +21,16 @@ export interface UploadRequest {
 /** Header carrying the file name, percent-encoded UTF-8 (`encodeURIComponent`). */
 export const FILE_NAME_HEADER = "X-File-Name";
 
+/**
+ * A `Content-Length` as a number: any run of digits, however long (one too
+ * large to hold exactly is still over every limit, Infinity included), or
+ * undefined when it is not a byte count (a sign, a fraction, an exponent, hex).
+ * @example contentLength("000123") // 123
+ */
+export function contentLength(raw: string | null | undefined): number | undefined {
+  return raw !== null && raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
 function refuse(refusal: FileRefusal): never {
   throw new FileRefusalError(refusal);
 }
@@ -34,10 +44,10 @@ export function readUploadRequest(req: Request, config: Config): UploadRequest {
   if (rawLength === null) {
     refuse({ status: 411, error: "length_required", message: "send the file's size in Content-Length" });
   }
-  if (!/^\d{1,15}$/.test(rawLength)) {
+  const length = contentLength(rawLength);
+  if (length === undefined) {
     refuse({ status: 400, error: "length_mismatch", message: "Content-Length is not a byte count" });
   }
-  const length = Number(rawLength);
   if (length > config.maxFileBytes) {
     refuse({
       status: 413,

@@ -15,7 +15,7 @@ import type { FileShareFrame } from "../protocol/frames";
 import { deleteFiles, storeFileStream } from "./file-objects";
 import type { FileRefusal } from "./file-refusal";
 import { fileLinkSigner } from "./signed-url";
-import { FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
+import { contentLength, FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
 
 /** `POST /v1/rooms/:room/files` (mounted beside the other room routes). */
 export const roomFileRoutes = new Hono<{ Bindings: Env }>();
@@ -49,8 +49,7 @@ async function discard(
   length: string | undefined,
   max: number,
 ): Promise<void> {
-  const declared =
-    length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : Number.POSITIVE_INFINITY;
+  const declared = contentLength(length) ?? Number.POSITIVE_INFINITY;
   try {
     if (declared <= 2 * max) {
       let seen = 0;
@@ -103,10 +102,11 @@ roomFileRoutes.post("/:room/files", async (c) => {
 
 /**
  * The HTTP answer to a refused upload: `{error, message}` with its status,
- * `Retry-After` (seconds) plus `retryAfterMs` for rate limits, `until` for a ban.
+ * `Retry-After` (seconds) plus `retryAfterMs` for rate limits and slow mode,
+ * `until` for a ban, `reason` and `until` for a mute.
  */
 export function refusalResponse(refusal: FileRefusal): Response {
-  const { status, error, message, retryAfterMs, until } = refusal;
+  const { status, error, message, retryAfterMs, until, reason } = refusal;
   const headers: Record<string, string> = {};
   if (retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(retryAfterMs / 1000));
   return Response.json(
@@ -114,6 +114,7 @@ export function refusalResponse(refusal: FileRefusal): Response {
       error,
       message,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(reason !== undefined ? { reason } : {}),
       ...(until !== undefined ? { until } : {}),
     },
     { status, headers },

@@ -23,6 +23,11 @@ export interface UploadChecker {
   chunk(bytes: Uint8Array): void;
   /** The body ended. */
   end(): void;
+  /**
+   * The body could not be read on (the client closed or reset the connection
+   * mid-body): its refusal, `400 length_mismatch` like any body shorter than it said.
+   */
+  brokeOff(): FileRefusalError;
   /** Whether the first bytes were checked against the type (and passed). */
   readonly sniffed: boolean;
 }
@@ -62,17 +67,22 @@ export function uploadChecker(checks: UploadChecks): UploadChecker {
       if (head !== undefined && received >= head.length) sniff(received >= checks.length);
     },
     end() {
-      if (received < checks.length) {
-        throw new FileRefusalError({
-          status: 400,
-          error: "length_mismatch",
-          message: `the body ended after ${received} of ${checks.length} bytes`,
-        });
-      }
+      if (received < checks.length) throw shortBody(received, checks.length);
       sniff(true);
+    },
+    brokeOff() {
+      return shortBody(received, checks.length);
     },
     get sniffed() {
       return head === undefined;
     },
   };
+}
+
+function shortBody(received: number, length: number): FileRefusalError {
+  return new FileRefusalError({
+    status: 400,
+    error: "length_mismatch",
+    message: `the body ended after ${received} of ${length} bytes`,
+  });
 }

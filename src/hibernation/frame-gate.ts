@@ -3,11 +3,14 @@
  * handler sees it: pings are answered, everything else costs a token from the
  * message budget (or from a lighter budget of its own, for one frame type),
  * refusals count strikes and enough of them close the socket with 4008, and
- * invalid frames are refused and reported to the abuse guard.
+ * invalid frames are refused and reported to the abuse guard. The verdict is
+ * reached at once; refusals are handed to the owner, which sends them behind
+ * the acks of the socket's earlier frames still under way.
  */
 import type { z } from "zod";
 import type { AbuseReports } from "../guard/abuse-reports";
 import { CloseCode, ErrorCode } from "../protocol/codes";
+import type { ErrorFrame } from "../protocol/frames";
 import type { SocketAttachment } from "./attachment";
 import { errorFrame } from "./error-frame";
 import { frameParser, type ParseResult } from "./parse-frame";
@@ -23,6 +26,8 @@ export interface TypedFrame {
 export interface GateOwner {
   /** Closes `ws` from the server side, with the object's departure bookkeeping. */
   depart(ws: WebSocket, att: SocketAttachment, code: CloseCode, reason: string): void;
+  /** Sends a refusal of one of `ws`'s frames, behind what its earlier frames still have to say. */
+  refuse(ws: WebSocket, refusal: ErrorFrame): void;
   readonly abuse: Pick<AbuseReports, "strike" | "invalidFrame">;
 }
 
@@ -68,7 +73,7 @@ export class FrameGate<F extends TypedFrame> {
     if (!verdict.ok) {
       att.strikes += 1;
       const ref = parsed.ok ? cidOf(parsed.frame) : parsed.error.ref;
-      sendFrame(
+      this.owner.refuse(
         ws,
         errorFrame(ErrorCode.RateLimited, "too many messages; slow down", {
           ref,
@@ -83,7 +88,7 @@ export class FrameGate<F extends TypedFrame> {
     }
     att.strikes = 0;
     if (!parsed.ok) {
-      sendFrame(ws, parsed.error);
+      this.owner.refuse(ws, parsed.error);
       this.owner.abuse.invalidFrame(att);
       return { charged: true };
     }

@@ -30,8 +30,10 @@ import type { ForwardedUpgrade } from "./forwarded-upgrade";
 import { dispatchFrame, type FrameHandlers } from "./frame-dispatch";
 import { FrameGate, type TypedFrame } from "./frame-gate";
 import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
+import { InFlight } from "./in-flight";
 import { RateLimiter } from "./rate-limiter";
 import { refreshSocketToken, type TokenRefreshOwner } from "./socket-token-refresh";
+import { sendFrame } from "./sockets";
 
 export type { FrameHandlers } from "./frame-dispatch";
 export type { TypedFrame } from "./frame-gate";
@@ -61,6 +63,8 @@ export abstract class HibernatingObject<
   readonly #kind: SourceKind;
   /** The narrow view of this object a token refresh gets. */
   readonly #refreshOwner: TokenRefreshOwner<A>;
+  /** What each socket's frames left running: refusals and closes go out behind it. */
+  readonly #inFlight = new InFlight();
 
   /**
    * `schema` builds the client-frame schema from the config (once per wake-up);
@@ -79,7 +83,11 @@ export abstract class HibernatingObject<
       this.config.maxMessageBytes,
       this.limiter,
       this.config.rateLimitStrikes,
-      this,
+      {
+        depart: (ws, att, code, reason) => this.depart(ws, att as A, code, reason),
+        refuse: (ws, refusal) => this.#inFlight.after(ws, () => sendFrame(ws, refusal)),
+        abuse: this.abuse,
+      },
     );
     this.#refreshOwner = {
       env,
@@ -189,6 +197,7 @@ export abstract class HibernatingObject<
     // A charged frame wrote its rate-limit bucket: the counters join that commit.
     this.counters.settle(now, charged);
     if (pending) {
+      this.#inFlight.track(ws, pending);
       await pending;
       // What the awaited part counted is saved with the object's next write.
       if (ackSerial() !== acks) this.counters.timeAck(now);
@@ -273,18 +282,23 @@ export abstract class HibernatingObject<
 
   /**
    * Closes `ws` from the server side and does the departure bookkeeping. Marked
-   * in the attachment first, so the close handler that follows does not do it twice.
+   * in the attachment first, so the close handler that follows does not do it
+   * twice and the socket's later frames are ignored. The close itself waits for
+   * the work its earlier frames still have running, so every message stored is
+   * acked before it.
    */
   depart(ws: WebSocket, att: A, code: CloseCode, reason: string): void {
     att.left = true;
     this.counters.closed(code);
     this.#log("close", att, { code, by: "server", reason });
     writeAttachment(ws, att);
-    try {
-      ws.close(code, reason);
-    } catch {
-      // Already closed by the peer.
-    }
+    this.#inFlight.after(ws, () => {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Already closed by the peer.
+      }
+    });
     // A server-side close is deliberate: announced at once, never held.
     this.onLeave(ws, att, Date.now(), true);
   }

@@ -94,6 +94,7 @@ export type FileErrorCode =
   | "invalid_query"
   | "rate_limited"
   | "banned"
+  | "forbidden"
   | "invalid_signature"
   | "url_expired"
   | "not_found"

@@ -32,7 +32,7 @@ import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
 import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
-import { RoomModeration } from "./moderation/room-moderation";
+import { type Poster, RoomModeration } from "./moderation/room-moderation";
 import { PublishHook } from "./publish-hook";
 import { RoomEvents } from "./room-events";
 import { afterOutcome } from "./room-message";
@@ -200,18 +200,18 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     });
   }
 
-  /** RPC from the worker before an upload streams: a ban, a `cid` retry, quota, upload rate. */
+  /** RPC from the worker before an upload streams: a ban, a `cid` retry, a mute or slow mode, quota, upload rate. */
   admitUpload(req: UploadAdmission, uploader: Identity): Admission {
     const banned = this.#uploadBan(uploader);
-    return banned ?? admitUpload(this, req, Date.now());
+    return banned ?? admitUpload(this, req, posterOf(uploader, req.room), Date.now());
   }
 
   /** RPC from the worker once an upload is in R2: stores and broadcasts its `file_share`. */
   shareFile(req: ShareRequest, uploader: Identity): ShareOutcome {
-    // Banned while the bytes streamed: refused, and the worker deletes the object.
+    // Banned (or muted, or slowed) while the bytes streamed: refused, and the worker deletes the object.
     const banned = this.#uploadBan(uploader);
     if (banned) return banned;
-    const outcome = shareFile(this, req, Date.now());
+    const outcome = shareFile(this, req, posterOf(uploader, req.room), Date.now());
     // The share was stored in this call: its count joins that commit.
     this.counters.settle(Date.now(), true);
     return outcome;
@@ -283,6 +283,11 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     const when = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
     return { error: "banned", message: `you are banned from this room ${when}`, until: ban.until };
   }
+}
+
+/** Who posts an upload: the token's user, with its role as a room connection would have it. */
+function posterOf(identity: Identity, room: string): Poster {
+  return { user: { id: identity.id, name: identity.name }, ...roleField(identity, room) };
 }
 
 /** The attachment's `role`: the token's role if it may moderate `room`. */

@@ -1,7 +1,7 @@
 /**
  * A room's moderation state: bans, mutes, slow mode and the audit log, each
  * in SQLite and cached in memory, and the checks the room's hot paths ask
- * (a ban at upgrade, a mute or slow mode per message) answered from that cache.
+ * (a ban at upgrade, a mute or slow mode per message or file) answered from that cache.
  */
 import type { Config } from "../../config";
 import type { StoredEntry } from "../../files/room-files";
@@ -13,6 +13,18 @@ import type { ConnectionAttachment } from "../attachment";
 import { AuditLog } from "./audit-log";
 import { createRestrictionsTable, Restrictions } from "./restrictions";
 import { SlowMode } from "./slow-mode";
+
+/** Who posts (a message or a file): the user, and their role when it may moderate this room. */
+export type Poster = Pick<ConnectionAttachment, "user" | "role">;
+
+/**
+ * Why a poster may not post now: muted (until `until`, null = permanent), or
+ * slow mode (`retryAfterMs` left). Mapped at each road's edge: an `error` frame
+ * ({@link RoomModeration.messageRefusal}) or an upload's HTTP refusal.
+ */
+export type PostingRefusal =
+  | { kind: "muted"; message: string; until: number | null }
+  | { kind: "slow_mode"; message: string; retryAfterMs: number };
 
 /** Bans, mutes, slow mode and the audit log of one room. */
 export class RoomModeration {
@@ -37,28 +49,37 @@ export class RoomModeration {
   /**
    * Why this connection may not send a message now (muted: `forbidden` with
    * `reason: "muted"` and the mute's `until`; slow mode: `rate_limited` with
-   * `retryAfterMs`), or undefined when it may.
-   * Admins are above both; moderators above slow mode.
+   * `retryAfterMs`), or undefined when it may (see {@link postingRefusal}).
    */
-  messageRefusal(att: ConnectionAttachment, now: number, ref: string | undefined): ErrorFrame | undefined {
-    if (att.role === "admin") return undefined;
-    const mute = this.mutes.active(att.user.id, now);
+  messageRefusal(att: Poster, now: number, ref: string | undefined): ErrorFrame | undefined {
+    const refusal = this.postingRefusal(att, now);
+    if (!refusal) return undefined;
+    // `reason` and `until` let a client say "muted until 14:05" instead of "not allowed".
+    return refusal.kind === "muted"
+      ? errorFrame(ErrorCode.Forbidden, refusal.message, { ref, reason: "muted", until: refusal.until })
+      : errorFrame(ErrorCode.RateLimited, refusal.message, { ref, retryAfterMs: refusal.retryAfterMs });
+  }
+
+  /**
+   * Why `poster` may not post now, whatever they post (a message, an upload, an
+   * in-frame file), or undefined when they may. Admins are above both;
+   * moderators above slow mode.
+   */
+  postingRefusal(poster: Poster, now: number): PostingRefusal | undefined {
+    if (poster.role === "admin") return undefined;
+    const mute = this.mutes.active(poster.user.id, now);
     if (mute) {
       const until = mute.until === null ? "" : ` until ${new Date(mute.until).toISOString()}`;
-      // `reason` and `until` let a client say "muted until 14:05" instead of "not allowed".
-      return errorFrame(ErrorCode.Forbidden, `you are muted in this room${until}`, {
-        ref,
-        reason: "muted",
-        until: mute.until,
-      });
+      return { kind: "muted", message: `you are muted in this room${until}`, until: mute.until };
     }
-    if (att.role === "moderator") return undefined;
-    const waitMs = this.slowMode.waitMs(att.user.id, now);
+    if (poster.role === "moderator") return undefined;
+    const waitMs = this.slowMode.waitMs(poster.user.id, now);
     if (waitMs > 0) {
-      return errorFrame(ErrorCode.RateLimited, "slow mode is on: wait before sending again", {
-        ref,
+      return {
+        kind: "slow_mode",
+        message: "slow mode is on: wait before sending again",
         retryAfterMs: waitMs,
-      });
+      };
     }
     return undefined;
   }
