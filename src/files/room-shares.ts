@@ -11,7 +11,7 @@ import { ErrorCode } from "../protocol/codes";
 import type { AckFrame, FileShareFrame } from "../protocol/frames";
 import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
-import type { RoomDO } from "../room/room-do";
+import type { RoomContext } from "../room/room-context";
 import { sanitizeFileName } from "./file-name";
 import type { FileRefusal } from "./file-refusal";
 import { headMatchesType, mediaType, SNIFF_BYTES } from "./file-types";
@@ -19,7 +19,7 @@ import type { Admission, ShareOutcome, ShareRequest, StoredFile, UploadAdmission
 
 /** A kept `file_share` for this user's `cid` (a retry), or the refusal when the cid names a message. */
 function retryOf(
-  room: RoomDO,
+  room: RoomContext,
   userId: string,
   cid: string | undefined,
   now: number,
@@ -38,7 +38,7 @@ function retryOf(
  * Before an upload streams: a retried `cid`, the room's quota, the user's upload
  * rate (in that order; only an upload that passes the first two takes a token).
  */
-export function admitUpload(room: RoomDO, req: UploadAdmission, now: number): Admission {
+export function admitUpload(room: RoomContext, req: UploadAdmission, now: number): Admission {
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
   const refusal = room.files.quotaRefusal(req.size) ?? room.files.rateRefusal(req.user.id, now);
@@ -50,7 +50,12 @@ export function admitUpload(room: RoomDO, req: UploadAdmission, now: number): Ad
  * the quota are checked again, since other uploads ran while this one streamed;
  * on a refusal the worker deletes the object.
  */
-export function shareFile(room: RoomDO, req: ShareRequest, now: number, ackTo?: WebSocket): ShareOutcome {
+export function shareFile(
+  room: RoomContext,
+  req: ShareRequest,
+  now: number,
+  ackTo?: WebSocket,
+): ShareOutcome {
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
   const refusal = room.files.quotaRefusal(req.file.size);
@@ -63,7 +68,11 @@ export function shareFile(room: RoomDO, req: ShareRequest, now: number, ackTo?: 
 }
 
 /** Stores the share (the file row and the message together); returns it as sent. */
-function store(room: RoomDO, { room: roomName, user, file, cid }: ShareRequest, now: number): FileShareFrame {
+function store(
+  room: RoomContext,
+  { room: roomName, user, file, cid }: ShareRequest,
+  now: number,
+): FileShareFrame {
   const stored = room.append(
     { userId: user.id, cid },
     now,
@@ -99,7 +108,7 @@ function decodeBase64(data: string): Uint8Array | undefined {
 type FrameRefusal = { code: ErrorCode; message: string; retryAfterMs?: number };
 
 function checkFrame(
-  room: RoomDO,
+  room: RoomContext,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"file_share">,
 ): FrameRefusal | { bytes: Uint8Array; type: string } {
@@ -154,7 +163,7 @@ function ack(ws: WebSocket, share: { id: string; seq: number; timestamp: number 
  * R2, then acked and broadcast. Refusals are `error` frames with the `cid` as `ref`.
  */
 export async function shareFromFrame(
-  room: RoomDO,
+  room: RoomContext,
   ws: WebSocket,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"file_share">,

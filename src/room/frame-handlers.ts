@@ -5,18 +5,13 @@
 
 import { shareFromFrame } from "../files/room-shares";
 import { errorFrame } from "../hibernation/error-frame";
-import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
 import type { ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
-import { type ClientFrame, privateRequest } from "../protocol/schemas";
-import type { ConnectionAttachment } from "./attachment";
+import { privateRequest } from "../protocol/schemas";
 import { moderationHandlers } from "./moderation/handlers";
-import type { RoomDO } from "./room-do";
+import type { Handler, RoomHandlers } from "./room-context";
 import { afterOutcome, submitMessage } from "./room-message";
-
-/** What the room does with one frame type (`auth` is answered by HibernatingObject). */
-export type Handler<T extends keyof RoomHandlers> = RoomHandlers[T];
 
 function refuse(ws: WebSocket, code: ErrorFrame["code"], message: string, ref?: string): void {
   sendFrame(ws, errorFrame(code, message, { ref }));
@@ -63,7 +58,7 @@ const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) 
     refuse(ws, ErrorCode.InvalidMessage, "content policy", frame.cid);
     return;
   }
-  sendFrame(ws, await room.inboxOf(att.user.id).sendPrivate(att.user, privateRequest(frame)));
+  sendFrame(ws, await room.sendPrivate(att.user, privateRequest(frame)));
 };
 
 const history: Handler<"history"> = (room, ws, att, frame, now) => {
@@ -100,5 +95,3 @@ export const roomHandlers: RoomHandlers = {
   file_share: shareFromFrame,
   ...moderationHandlers,
 };
-
-type RoomHandlers = FrameHandlers<RoomDO, ConnectionAttachment, ClientFrame>;

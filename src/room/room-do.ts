@@ -28,50 +28,64 @@ import { sendText } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
 import type { BanList, BannedBody, HistoryEntry, WelcomeFrame } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
-import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
 import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
 import { RoomModeration } from "./moderation/room-moderation";
 import { PublishHook } from "./publish-hook";
+import type { RoomContext } from "./room-context";
 import { RoomEvents } from "./room-events";
 import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
 
 /** The Durable Object behind one room. */
-export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame> {
-  readonly store: MessageLog<StoredEntry>;
-  readonly presence: RoomPresence;
-  readonly files: RoomFiles;
-  readonly moderation: RoomModeration;
-  /** Messages per service per minute over the HTTP publish API (`SERVICE_RATE_PER_MINUTE`). */
-  readonly serviceLimiter: RateLimiter;
+export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame, RoomContext> {
+  readonly #store: MessageLog<StoredEntry>;
+  readonly #presence: RoomPresence;
+  readonly #files: RoomFiles;
+  readonly #moderation: RoomModeration;
   /** Room event webhooks; undefined (and no table, no query) when `EVENT_WEBHOOK_URL` is empty. */
-  readonly events: RoomEvents | undefined;
-  /** The pre-publish hook; undefined when `PUBLISH_HOOK_URL` is empty (the message path then never awaits). */
-  readonly publishHook: PublishHook | undefined;
+  readonly #events: RoomEvents | undefined;
+  protected override readonly handlers = roomHandlers;
+  protected override readonly handlerContext: RoomContext;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema, "room");
     // A constructor run is a wake-up: `npm run bench` counts these lines to show
     // that heartbeats never wake a hibernated room.
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
-    this.store = new MessageLog(ctx.storage, { limit: this.config.historyLimit });
-    this.presence = new RoomPresence(ctx, this.config, (frame) => this.events?.presence(frame));
-    this.files = new RoomFiles(ctx, env, this.config);
-    this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
+    const store = new MessageLog<StoredEntry>(ctx.storage, { limit: this.config.historyLimit });
+    this.#store = store;
+    this.#presence = new RoomPresence(ctx, this.config, (frame) => this.#events?.presence(frame));
+    this.#files = new RoomFiles(ctx, env, this.config);
+    this.#moderation = new RoomModeration(ctx.storage.sql, store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
     this.gate.light = { type: "typing_indicator", limiter: typing };
-    this.serviceLimiter = new RateLimiter(
-      ctx.storage.sql,
-      this.config.serviceRatePerMinute,
-      "service_buckets",
-    );
     const webhook = this.config.eventWebhook;
-    this.events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
+    this.#events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
     const hook = this.config.publishHook;
-    this.publishHook = hook ? new PublishHook(hook, this.config.maxContentChars) : undefined;
+    const room = this;
+    this.handlerContext = {
+      config: this.config,
+      store,
+      files: this.#files,
+      moderation: this.#moderation,
+      presence: this.#presence,
+      events: this.#events,
+      publishHook: hook ? new PublishHook(hook, this.config.maxContentChars) : undefined,
+      serviceLimiter: new RateLimiter(ctx.storage.sql, this.config.serviceRatePerMinute, "service_buckets"),
+      abuse: this.abuse,
+      sockets: () => ctx.getWebSockets(),
+      depart: (ws, att, code, reason) => this.depart(ws, att, code, reason),
+      append(entry, now, build, extra) {
+        return room.#append(entry, now, build, extra);
+      },
+      page: (req, now) => this.#page(req, now),
+      // Through the sender's inbox, which takes a token from their bucket there:
+      // every road a user's private messages take shares one rate limit.
+      sendPrivate: (from, req) => env.USER.getByName(from.id).sendPrivate(from, req),
+    };
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -85,29 +99,29 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     if (ban) return Response.json(ban, { status: 403 });
     const url = new URL(req.url);
     const diffs = url.searchParams.get(PRESENCE_DIFF_QUERY.name) === PRESENCE_DIFF_QUERY.value;
-    const { history, ...welcome } = welcomeHistory(this.store, sinceOf(url), this.config.historyOnJoin);
+    const { history, ...welcome } = welcomeHistory(this.#store, sinceOf(url), this.config.historyOnJoin);
     return this.acceptSocket(
       upgrade,
       { room, ...roleField(upgrade.identity, room) },
       [diffs ? PresenceTag.Diff : PresenceTag.Each],
       (ws, att, now) => {
-        this.presence.join(ws, att, now);
+        this.#presence.join(ws, att, now);
         const frame = {
           type: "welcome",
           clientId: att.connId,
           user: att.user,
           room,
-          seq: this.store.seq,
+          seq: this.#store.seq,
           // Filled in below from the cached JSON of the list (see PresenceIndex).
           presence: [],
-          history: history.map((entry) => this.files.link(entry, now)),
+          history: history.map((entry) => this.#files.link(entry, now)),
           ...welcome,
-          settings: this.moderation.settings(),
+          settings: this.#moderation.settings(),
           canModerate: att.role !== undefined,
         } satisfies WelcomeFrame;
         // The first `"presence":[]` is this field: nothing before it can hold those
         // characters unescaped (a `"` inside a JSON string is always `\"`).
-        const list = this.presence.listJson();
+        const list = this.#presence.listJson();
         sendText(
           ws,
           JSON.stringify(frame).replace('"presence":[]', () => `"presence":${list}`),
@@ -124,23 +138,23 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   history(req: HistoryRequest, reader: Identity): MessagePage<HistoryEntry> | { banned: BannedBody } {
     const ban = this.#banOf(reader);
     if (ban) return { banned: ban };
-    return this.page(req, Date.now());
+    return this.#page(req, Date.now());
   }
 
   /** The audit log for `GET /v1/rooms/:room/moderation` (RPC; the worker checks the role). */
   moderationLog(req: AuditLogRequest): AuditLogPage {
-    return this.moderation.log.page(req, this.pageSize());
+    return this.#moderation.log.page(req, this.pageSize());
   }
 
   /** Active bans for `GET /v1/rooms/:room/bans` (RPC; the worker checks the role). */
   bans(): Omit<BanList, "room"> {
-    return { bans: this.moderation.bans.list(Date.now()) };
+    return { bans: this.#moderation.bans.list(Date.now()) };
   }
 
   /** A history page as sent: files carry links signed at `now`. */
-  page(req: HistoryRequest, now: number): MessagePage<HistoryEntry> {
-    const page = this.store.page(req, this.pageSize());
-    return { messages: page.messages.map((entry) => this.files.link(entry, now)), hasMore: page.hasMore };
+  #page(req: HistoryRequest, now: number): MessagePage<HistoryEntry> {
+    const page = this.#store.page(req, this.pageSize());
+    return { messages: page.messages.map((entry) => this.#files.link(entry, now)), hasMore: page.hasMore };
   }
 
   /**
@@ -148,13 +162,13 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
    * when that trims the oldest entries, the R2 objects of trimmed files are
    * deleted (a file lives as long as its message).
    */
-  append<T extends StoredEntry>(
+  #append<T extends StoredEntry>(
     entry: LogEntry,
     now: number,
     build: (seq: number, timestamp: number) => T,
     extra?: (seq: number) => void,
   ): T {
-    const events = this.events;
+    const events = this.#events;
     let built: T | undefined;
     const withEvent = events
       ? (seq: number) => {
@@ -164,7 +178,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
         }
       : extra;
     // The log stores whatever `build` returns: the entry is the T it built.
-    const stored = this.store.append(
+    const stored = this.#store.append(
       entry,
       now,
       (seq, timestamp) => {
@@ -173,7 +187,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
       },
       withEvent,
     ) as T;
-    this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
+    this.#files.trimmedTo(stored.seq - this.config.historyLimit + 1);
     this.counters.message(stored.type === "file_share" ? "file" : "room");
     return stored;
   }
@@ -182,7 +196,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   publish(req: PublishRequest): PublishOutcome | Promise<PublishOutcome> {
     // A stored message's count joins that commit (once the pre-publish hook, if
     // one is asked, has answered and the message is stored).
-    return afterOutcome(publishForService(this, req, Date.now()), (settled) => {
+    return afterOutcome(publishForService(this.handlerContext, req, Date.now()), (settled) => {
       this.counters.settle(Date.now(), true);
       return settled;
     });
@@ -191,7 +205,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   /** RPC from the worker before an upload streams: a ban, a `cid` retry, quota, upload rate. */
   admitUpload(req: UploadAdmission, uploader: Identity): Admission {
     const banned = this.#uploadBan(uploader);
-    return banned ?? admitUpload(this, req, Date.now());
+    return banned ?? admitUpload(this.handlerContext, req, Date.now());
   }
 
   /** RPC from the worker once an upload is in R2: stores and broadcasts its `file_share`. */
@@ -199,17 +213,10 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     // Banned while the bytes streamed: refused, and the worker deletes the object.
     const banned = this.#uploadBan(uploader);
     if (banned) return banned;
-    const outcome = shareFile(this, req, Date.now());
+    const outcome = shareFile(this.handlerContext, req, Date.now());
     // The share was stored in this call: its count joins that commit.
     this.counters.settle(Date.now(), true);
     return outcome;
-  }
-
-  protected override readonly handlers = roomHandlers;
-
-  /** A user's inbox object (private messages sent on a room socket go there). */
-  inboxOf(userId: string): DurableObjectStub<UserDO> {
-    return this.env.USER.getByName(userId);
   }
 
   /**
@@ -223,22 +230,22 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     now: number,
     clean: boolean,
   ): number | undefined {
-    return this.presence.leave(ws, att, now, clean);
+    return this.#presence.leave(ws, att, now, clean);
   }
 
   /** Ends due presence graces, then sends the batched presence changes (the sweep's departures included). */
   protected override onAlarm(now: number): number | undefined {
-    this.presence.expireGrace(now);
-    this.presence.flush(now);
-    this.files.prune(now);
-    this.serviceLimiter.prune(now);
-    return this.presence.nextGraceDue();
+    this.#presence.expireGrace(now);
+    this.#presence.flush(now);
+    this.#files.prune(now);
+    this.handlerContext.serviceLimiter.prune(now);
+    return this.#presence.nextGraceDue();
   }
 
   /** The sweep (base class), then the webhook retries that are due, awaited (see RoomEvents). */
   override async alarm(): Promise<void> {
     await super.alarm();
-    await this.events?.retry();
+    await this.#events?.retry();
   }
 
   /** A refreshed token must still cover this room. */
@@ -266,7 +273,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   /** The `403 banned` body for this identity, or undefined when it may enter. */
   #banOf(identity: Identity): BannedBody | undefined {
     if (identity.role === "admin") return undefined;
-    const ban = this.moderation.bans.active(identity.id, Date.now());
+    const ban = this.#moderation.bans.active(identity.id, Date.now());
     if (!ban) return undefined;
     const when = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
     return { error: "banned", message: `you are banned from this room ${when}`, until: ban.until };

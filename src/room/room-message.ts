@@ -13,7 +13,7 @@ import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
 import type { AckFrame, ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
 import type { ConnectionAttachment } from "./attachment";
-import type { RoomDO } from "./room-do";
+import type { RoomContext } from "./room-context";
 
 /** Who posts: a room connection, or a backend with a service token. */
 export type MessageAuthor =
@@ -52,7 +52,7 @@ function senderId(author: MessageAuthor): string {
  * or the kept message a retried `cid` names, or undefined when it may be stored.
  */
 export function admitMessage(
-  room: RoomDO,
+  room: RoomContext,
   author: MessageAuthor,
   req: MessageRequest,
   now: number,
@@ -81,7 +81,7 @@ export function admitMessage(
  * so no other event runs in between and seqs go out in order.
  */
 export function postMessage(
-  room: RoomDO,
+  room: RoomContext,
   author: MessageAuthor,
   req: MessageRequest,
   now: number,
@@ -108,7 +108,7 @@ export function postMessage(
 
 /** {@link admitMessage}, with a retry's original ack sent to `ackTo`: the outcome, unless the message may be stored. */
 function answerEarly(
-  room: RoomDO,
+  room: RoomContext,
   author: MessageAuthor,
   req: MessageRequest,
   now: number,
@@ -149,7 +149,7 @@ export function afterOutcome<T, R>(outcome: T | Promise<T>, then: (settled: T) =
  * slow mode again, since other frames ran while the hook was asked.
  */
 export function submitMessage(
-  room: RoomDO,
+  room: RoomContext,
   author: MessageAuthor,
   req: MessageRequest,
   now: number,

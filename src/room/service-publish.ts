@@ -6,7 +6,7 @@
  * The worker has already checked the token, its role and the body.
  */
 import type { ErrorFrame, UserRef } from "../protocol/frames";
-import type { RoomDO } from "./room-do";
+import type { RoomContext } from "./room-context";
 import { type AckFields, submitMessage } from "./room-message";
 
 /** What the worker asks the room (RPC). */
@@ -30,7 +30,7 @@ export type PublishOutcome =
  * retries included, as every frame does on a socket), then posted.
  */
 export function publishForService(
-  room: RoomDO,
+  room: RoomContext,
   req: PublishRequest,
   now: number,
 ): PublishOutcome | Promise<PublishOutcome> {

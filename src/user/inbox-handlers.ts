@@ -2,16 +2,13 @@
  * What an inbox does with each valid client frame (after size, schema and rate
  * limit checks). One function per frame type, dispatched by `type`.
  */
-import type { SocketAttachment } from "../hibernation/attachment";
 import { errorFrame } from "../hibernation/error-frame";
-import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
 import type { InboxHistoryFrame, ReadMarkedFrame } from "../protocol/frames";
-import { type InboxClientFrame, privateRequest } from "../protocol/schemas";
-import type { UserDO } from "./user-do";
+import { privateRequest } from "../protocol/schemas";
+import type { InboxHandlers } from "./inbox-context";
 
-type InboxHandlers = FrameHandlers<UserDO, SocketAttachment, InboxClientFrame>;
 type Handler<T extends keyof InboxHandlers> = InboxHandlers[T];
 
 const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame) => {
@@ -20,7 +17,7 @@ const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame)
     sendFrame(ws, errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: frame.cid }));
     return;
   }
-  sendFrame(ws, await inbox.send(att.user, privateRequest(frame)));
+  sendFrame(ws, await inbox.sendPrivate(att.user, privateRequest(frame)));
 };
 
 /**
@@ -49,11 +46,11 @@ const read: Handler<"read"> = async (inbox, ws, att, frame) => {
     upTo,
     unread: inbox.store.countAfter(frame.with, frame.with, upTo),
   } satisfies ReadMarkedFrame);
-  await inbox.inboxOf(frame.with).readBy(frame.with, att.user, upTo);
+  await inbox.tellRead(frame.with, att.user, upTo);
 };
 
 const history: Handler<"history"> = (inbox, ws, _att, frame) => {
-  const page = inbox.store.page(frame, inbox.pageSize(), frame.with);
+  const page = inbox.page(frame, frame.with);
   sendFrame(ws, {
     type: "history",
     ...(frame.with !== undefined ? { with: frame.with } : {}),

@@ -37,6 +37,7 @@ import {
   type PrivateMessageRequest,
 } from "../protocol/schemas";
 import { Conversations } from "./conversations";
+import type { InboxContext } from "./inbox-context";
 import { inboxHandlers } from "./inbox-handlers";
 
 /** A message on its way to the recipient's inbox (no seq yet). */
@@ -52,30 +53,42 @@ export interface Delivered {
 const OWNER_KEY = "owner";
 
 /** The Durable Object behind one user's inbox. */
-export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame> {
-  readonly store: MessageLog<PrivateMessageFrame>;
-  readonly conversations: Conversations;
+export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame, InboxContext> {
+  readonly #store: MessageLog<PrivateMessageFrame>;
+  readonly #conversations: Conversations;
   /** Sends run one at a time, so the recipient gets them in the order they were sent. */
   #sending: Promise<unknown> = Promise.resolve();
+  protected override readonly handlers = inboxHandlers;
+  protected override readonly handlerContext: InboxContext;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, inboxFrameSchema, "inbox");
-    this.store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
-    this.conversations = new Conversations(ctx.storage.sql);
+    this.#store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
+    this.#conversations = new Conversations(ctx.storage.sql);
+    this.handlerContext = {
+      abuse: this.abuse,
+      store: this.#store,
+      conversations: this.#conversations,
+      sockets: () => ctx.getWebSockets(),
+      page: (req, peer) => this.#store.page(req, this.pageSize(), peer),
+      // The inbox socket's frame already took its token from this inbox's bucket.
+      sendPrivate: (from, req) => this.#send(from, req),
+      tellRead: (peer, by, upTo) => this.#inboxOf(peer).readBy(peer, by, upTo),
+    };
   }
 
   /** Accepts an inbox upgrade forwarded (and authenticated) by the worker. */
   override async fetch(req: Request): Promise<Response> {
     const upgrade = readForwardedUpgrade(req);
     if (!upgrade || upgrade.room !== undefined) return notFoundResponse();
-    const history = welcomeHistory(this.store, sinceOf(new URL(req.url)), this.config.historyOnJoin);
+    const history = welcomeHistory(this.#store, sinceOf(new URL(req.url)), this.config.historyOnJoin);
     const conversations = this.#summaries();
     this.#rememberOwner({ id: upgrade.identity.id, name: upgrade.identity.name });
     return this.acceptSocket(upgrade, {}, [], (ws, att) => {
       sendFrame(ws, {
         type: "inbox_welcome",
         user: att.user,
-        seq: this.store.seq,
+        seq: this.#store.seq,
         ...history,
         conversations,
       } satisfies InboxWelcomeFrame);
@@ -95,7 +108,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
         retryAfterMs: verdict.retryAfterMs,
       });
     }
-    return this.send(from, req);
+    return this.#send(from, req);
   }
 
   /**
@@ -103,7 +116,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
    * then in this one, delivers it to both users' inbox sockets and returns the
    * ack. A retried `cid` gets the original ack.
    */
-  send(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame | ErrorFrame> {
+  #send(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame | ErrorFrame> {
     if (req.to === from.id) {
       const refusal = errorFrame(ErrorCode.InvalidMessage, "to: you cannot send yourself a private message", {
         ref: req.cid,
@@ -120,7 +133,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   deliver(delivery: Delivery): Delivered {
     const recipient = this.#owner(delivery.to);
     const { from, cid } = delivery;
-    const existing = cid !== undefined ? this.store.findByCid(from.id, cid) : undefined;
+    const existing = cid !== undefined ? this.#store.findByCid(from.id, cid) : undefined;
     if (existing) return { message: existing, recipient };
     const message = this.#append(delivery, from.id, null, from);
     // Its deliveries to this inbox's sockets join the append's commit.
@@ -134,8 +147,8 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
    * and told to the owner's sockets when it is news.
    */
   readBy(owner: string, by: UserRef, upTo: number): void {
-    const mine = this.store.latestLinked(by.id, owner, upTo);
-    if (mine === 0 || !this.conversations.markReadByThem(by.id, mine)) return;
+    const mine = this.#store.latestLinked(by.id, owner, upTo);
+    if (mine === 0 || !this.#conversations.markReadByThem(by.id, mine)) return;
     broadcast(this.sockets(), {
       type: "read_receipt",
       by,
@@ -146,21 +159,19 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   /** A page of one conversation for `GET /v1/inbox/messages` (RPC from the worker). */
   conversation(peer: string, req: HistoryRequest): ConversationPage {
-    return { with: peer, ...this.store.page(req, this.pageSize(), peer) };
+    return { with: peer, ...this.#store.page(req, this.pageSize(), peer) };
   }
 
-  protected override readonly handlers = inboxHandlers;
-
-  /** The other user's inbox. */
-  inboxOf(userId: string): DurableObjectStub<UserDO> {
+  /** Another user's inbox. */
+  #inboxOf(userId: string): DurableObjectStub<UserDO> {
     return this.env.USER.getByName(userId);
   }
 
   async #sendNow(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame> {
     // Already in this inbox: the attempt completed, only its ack was lost.
-    const retried = req.cid !== undefined ? this.store.findByCid(from.id, req.cid) : undefined;
+    const retried = req.cid !== undefined ? this.#store.findByCid(from.id, req.cid) : undefined;
     if (retried) return ackOf(retried);
-    const { message, recipient } = await this.inboxOf(req.to).deliver({
+    const { message, recipient } = await this.#inboxOf(req.to).deliver({
       id: crypto.randomUUID(),
       from,
       to: req.to,
@@ -187,7 +198,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */
   #append(delivery: Delivery, thread: string, link: number | null, peer: UserRef): PrivateMessageFrame {
-    const message = this.store.append(
+    const message = this.#store.append(
       { userId: delivery.from.id, cid: delivery.cid, thread, link },
       delivery.timestamp,
       (seq, timestamp) => ({
@@ -200,17 +211,17 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
         timestamp,
         ...(delivery.cid !== undefined ? { cid: delivery.cid } : {}),
       }),
-      (seq) => this.conversations.touch(peer, seq),
+      (seq) => this.#conversations.touch(peer, seq),
     );
     broadcast(this.sockets(), message);
     return message;
   }
 
   #summaries(): ConversationSummary[] {
-    return this.conversations.recent(this.config.inboxConversationsOnJoin).map((c) => ({
+    return this.#conversations.recent(this.config.inboxConversationsOnJoin).map((c) => ({
       with: c.with,
       lastSeq: c.lastSeq,
-      unread: this.store.countAfter(c.with.id, c.with.id, c.readByMe),
+      unread: this.#store.countAfter(c.with.id, c.with.id, c.readByMe),
       readUpTo: c.readByThem,
     }));
   }
