@@ -5,10 +5,11 @@
  * end the same way: stored under the next seq with its `cid`, acked, and
  * broadcast with a freshly signed link, like a message.
  */
+import { ackFrame } from "../hibernation/ack-frame";
 import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { AckFrame, FileShareFrame } from "../protocol/frames";
+import type { FileShareFrame } from "../protocol/frames";
 import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
 import type { RoomContext } from "../room/room-context";
@@ -62,7 +63,7 @@ export function shareFile(
   if (refusal) return { kind: "refused", refusal };
   const frame = store(room, req, now);
   // As for messages: the sender's ack comes before its own copy of the broadcast.
-  if (ackTo) ack(ackTo, frame, req.cid);
+  if (ackTo) sendFrame(ackTo, ackFrame(frame, req.cid));
   broadcast(room.sockets(), frame);
   return { kind: "shared", result: frame };
 }
@@ -147,16 +148,6 @@ function frameRefusal(refusal: FileRefusal): FrameRefusal {
   return { code: ErrorCode.InvalidMessage, message: refusal.message };
 }
 
-function ack(ws: WebSocket, share: { id: string; seq: number; timestamp: number }, cid?: string): void {
-  sendFrame(ws, {
-    type: "ack",
-    ...(cid !== undefined ? { cid } : {}),
-    id: share.id,
-    seq: share.seq,
-    timestamp: share.timestamp,
-  } satisfies AckFrame);
-}
-
 /**
  * The seed's in-frame `file_share {fileName, fileType, fileData, …}`: checked like
  * an upload (type and first bytes, quota, upload rate, `cid` retries), stored in
@@ -178,7 +169,7 @@ export async function shareFromFrame(
     { room: att.room, user: att.user, cid: frame.cid, size: checked.bytes.length },
     now,
   );
-  if (admission.kind === "retry") return ack(ws, admission.result, frame.cid);
+  if (admission.kind === "retry") return sendFrame(ws, ackFrame(admission.result, frame.cid));
   if (admission.kind === "refused") return refuse(frameRefusal(admission.refusal));
   const file: StoredFile = {
     id: crypto.randomUUID(),
@@ -191,6 +182,6 @@ export async function shareFromFrame(
   const outcome = shareFile(room, { room: att.room, user: att.user, cid: frame.cid, file }, Date.now(), ws);
   if (outcome.kind === "shared") return;
   await room.files.discard(file.id);
-  if (outcome.kind === "retry") return ack(ws, outcome.result, frame.cid);
+  if (outcome.kind === "retry") return sendFrame(ws, ackFrame(outcome.result, frame.cid));
   refuse(frameRefusal(outcome.refusal));
 }

@@ -8,10 +8,11 @@
  * With a pre-publish hook configured ({@link submitMessage}), the hook is asked
  * between the checks and the store; without one, nothing here awaits.
  */
+import { type AckFields, ackFrame } from "../hibernation/ack-frame";
 import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { AckFrame, ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
 import type { ConnectionAttachment } from "./attachment";
 import type { RoomContext } from "./room-context";
 
@@ -34,13 +35,6 @@ export type MessageOutcome =
   /** The `cid` names a message that is still kept: its original result, nothing stored or sent. */
   | { kind: "retry"; message: AckFields }
   | { kind: "refused"; error: ErrorFrame };
-
-/** What an ack (and the HTTP answer) carries of a stored entry. */
-export interface AckFields {
-  id: string;
-  seq: number;
-  timestamp: number;
-}
 
 /** The id retries are keyed by: the token's `sub`. */
 function senderId(author: MessageAuthor): string {
@@ -101,7 +95,7 @@ export function postMessage(
     ...(req.cid !== undefined ? { cid: req.cid } : {}),
   }));
   if (author.kind === "socket") room.moderation.slowMode.sent(author.att.user.id, stored.timestamp);
-  if (ackTo) ack(ackTo, stored, req.cid);
+  if (ackTo) sendFrame(ackTo, ackFrame(stored, req.cid));
   broadcast(room.sockets(), stored satisfies RoomMessageFrame);
   return { kind: "stored", message: stored };
 }
@@ -115,18 +109,8 @@ function answerEarly(
   ackTo: WebSocket | undefined,
 ): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
   const admitted = admitMessage(room, author, req, now);
-  if (admitted?.kind === "retry" && ackTo) ack(ackTo, admitted.message, req.cid);
+  if (admitted?.kind === "retry" && ackTo) sendFrame(ackTo, ackFrame(admitted.message, req.cid));
   return admitted;
-}
-
-function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
-  sendFrame(ws, {
-    type: "ack",
-    ...(cid !== undefined ? { cid } : {}),
-    id: message.id,
-    seq: message.seq,
-    timestamp: message.timestamp,
-  } satisfies AckFrame);
 }
 
 /**

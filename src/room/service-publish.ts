@@ -5,9 +5,10 @@
  * (`SERVICE_RATE_PER_MINUTE`, a bucket table of its own beside users' frames).
  * The worker has already checked the token, its role and the body.
  */
+import type { AckFields } from "../hibernation/ack-frame";
 import type { ErrorFrame, UserRef } from "../protocol/frames";
 import type { RoomContext } from "./room-context";
-import { type AckFields, submitMessage } from "./room-message";
+import { submitMessage } from "./room-message";
 
 /** What the worker asks the room (RPC). */
 export interface PublishRequest {

@@ -12,6 +12,7 @@
  * inbox, and is acked, so neither inbox ever holds a second copy and the
  * sender's inbox never shows a message the recipient does not have.
  */
+import { ackFrame } from "../hibernation/ack-frame";
 import type { SocketAttachment } from "../hibernation/attachment";
 import { errorFrame } from "../hibernation/error-frame";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
@@ -170,7 +171,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   async #sendNow(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame> {
     // Already in this inbox: the attempt completed, only its ack was lost.
     const retried = req.cid !== undefined ? this.#store.findByCid(from.id, req.cid) : undefined;
-    if (retried) return ackOf(retried);
+    if (retried) return ackFrame(retried, retried.cid);
     const { message, recipient } = await this.#inboxOf(req.to).deliver({
       id: crypto.randomUUID(),
       from,
@@ -193,7 +194,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     // in the append's commit.
     this.counters.message("private");
     this.counters.settle(Date.now(), true);
-    return ackOf(stored);
+    return ackFrame(stored, stored.cid);
   }
 
   /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */
@@ -235,14 +236,4 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   #owner(id: string): UserRef {
     return this.ctx.storage.kv.get<UserRef>(OWNER_KEY) ?? { id, name: id };
   }
-}
-
-function ackOf(message: PrivateMessageFrame): AckFrame {
-  return {
-    type: "ack",
-    ...(message.cid !== undefined ? { cid: message.cid } : {}),
-    id: message.id,
-    seq: message.seq,
-    timestamp: message.timestamp,
-  } satisfies AckFrame;
 }
