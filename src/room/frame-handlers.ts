@@ -8,7 +8,7 @@ import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
 import type { ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
-import { privateRequest } from "../protocol/schemas";
+import { privateMessage } from "../user/private-message";
 import { moderationHandlers } from "./moderation/handlers";
 import type { Handler, RoomHandlers } from "./room-context";
 import { afterOutcome, submitMessage } from "./room-message";
@@ -45,20 +45,6 @@ const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {
     } satisfies TypingFrame,
     ws,
   );
-};
-
-/**
- * Forwarded to the sender's inbox object, which stores it in both inboxes; the
- * ack (or refusal) comes back here, so a client with only a room socket can
- * send private messages too.
- */
-const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) => {
-  // The content policy is applied where the sender's socket is (its IP takes the strike).
-  if (!room.abuse.admitsContent(att, frame.content, "private")) {
-    refuse(ws, ErrorCode.InvalidMessage, "content policy", frame.cid);
-    return;
-  }
-  sendFrame(ws, await room.sendPrivate(att.user, privateRequest(frame)));
 };
 
 const history: Handler<"history"> = (room, ws, att, frame, now) => {

@@ -6,19 +6,10 @@ import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
 import type { InboxHistoryFrame, ReadMarkedFrame } from "../protocol/frames";
-import { privateRequest } from "../protocol/schemas";
 import type { InboxHandlers } from "./inbox-context";
+import { privateMessage } from "./private-message";
 
 type Handler<T extends keyof InboxHandlers> = InboxHandlers[T];
-
-const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame) => {
-  // The content policy is applied where the sender's socket is (its IP takes the strike).
-  if (!inbox.abuse.admitsContent(att, frame.content, "private")) {
-    sendFrame(ws, errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: frame.cid }));
-    return;
-  }
-  sendFrame(ws, await inbox.sendPrivate(att.user, privateRequest(frame)));
-};
 
 /**
  * Marks a conversation read: stored here, told to the owner's other sockets
