@@ -34,6 +34,7 @@ import { FrameGate, type TypedFrame } from "./frame-gate";
 import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
 import { RateLimiter } from "./rate-limiter";
 import { refreshSocketToken, type TokenRefreshOwner } from "./socket-token-refresh";
+import { liveConnections } from "./sockets";
 
 export type { FrameHandlers } from "./frame-dispatch";
 export type { TypedFrame } from "./frame-gate";
@@ -74,21 +75,19 @@ export abstract class HibernatingObject<
     // Cheap and idempotent: this runs on every wake-up from hibernation.
     this.config = readConfig(env);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
-    // The narrow view of this object strike reports and the gate get.
-    const sockets = {
-      sockets: () => ctx.getWebSockets(),
-      depart: (ws: WebSocket, att: SocketAttachment, code: CloseCode, reason: string) =>
-        this.depart(ws, att as A, code, reason),
-    };
-    this.abuse = new AbuseReports(ctx, env, this.config, sockets);
-    this.counters = new ObjectCounters(ctx, env, this.config, kind);
+    // The narrow view of this object that monitoring, strike reports and the gate get.
+    const connections = () => liveConnections<A>(ctx.getWebSockets());
+    const depart = (ws: WebSocket, att: SocketAttachment, code: CloseCode, reason: string) =>
+      this.depart(ws, att as A, code, reason);
+    this.abuse = new AbuseReports(ctx, env, this.config, { connections, depart });
+    this.counters = new ObjectCounters(ctx, env, this.config, kind, connections);
     this.#kind = kind;
     this.gate = new FrameGate(
       schema(this.config),
       this.config.maxMessageBytes,
       this.limiter,
       this.config.rateLimitStrikes,
-      { depart: sockets.depart, abuse: this.abuse },
+      { depart, abuse: this.abuse },
     );
     this.#refreshOwner = {
       env,
