@@ -26,7 +26,7 @@ import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendText } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import type { BanList, BannedBody, HistoryEntry, WelcomeFrame } from "../protocol/frames";
+import type { BanList, BannedBody, HistoryEntry } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
@@ -38,6 +38,7 @@ import { RoomEvents } from "./room-events";
 import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
+import { welcomeText } from "./welcome";
 
 /** The Durable Object behind one room. */
 export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame, RoomContext> {
@@ -106,25 +107,18 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
       [diffs ? PresenceTag.Diff : PresenceTag.Each],
       (ws, att, now) => {
         this.#presence.join(ws, att, now);
-        const frame = {
-          type: "welcome",
-          clientId: att.connId,
-          user: att.user,
-          room,
-          seq: this.#store.seq,
-          // Filled in below from the cached JSON of the list (see PresenceIndex).
-          presence: [],
-          history: history.map((entry) => this.#files.link(entry, now)),
-          ...welcome,
-          settings: this.#moderation.settings(),
-          canModerate: att.role !== undefined,
-        } satisfies WelcomeFrame;
-        // The first `"presence":[]` is this field: nothing before it can hold those
-        // characters unescaped (a `"` inside a JSON string is always `\"`).
-        const list = this.#presence.listJson();
         sendText(
           ws,
-          JSON.stringify(frame).replace('"presence":[]', () => `"presence":${list}`),
+          welcomeText(
+            { type: "welcome", clientId: att.connId, user: att.user, room, seq: this.#store.seq },
+            this.#presence.listJson(),
+            {
+              history: history.map((entry) => this.#files.link(entry, now)),
+              ...welcome,
+              settings: this.#moderation.settings(),
+              canModerate: att.role !== undefined,
+            },
+          ),
         );
       },
     );
