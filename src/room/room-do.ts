@@ -21,7 +21,7 @@ import {
 import { admitUpload, shareFile } from "../files/room-shares";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
 import { HibernatingObject } from "../hibernation/hibernating-object";
-import { type LogEntry, MessageLog, type MessagePage } from "../hibernation/message-log";
+import { MessageLog, type MessagePage } from "../hibernation/message-log";
 import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendText } from "../hibernation/sockets";
@@ -35,6 +35,7 @@ import { RoomModeration } from "./moderation/room-moderation";
 import { PublishHook } from "./publish-hook";
 import type { RoomContext } from "./room-context";
 import { RoomEvents } from "./room-events";
+import { RoomHistory } from "./room-history";
 import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
@@ -48,6 +49,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
   readonly #moderation: RoomModeration;
   /** Room event webhooks; undefined (and no table, no query) when `EVENT_WEBHOOK_URL` is empty. */
   readonly #events: RoomEvents | undefined;
+  readonly #history: RoomHistory;
   protected override readonly handlers = roomHandlers;
   protected override readonly handlerContext: RoomContext;
 
@@ -65,8 +67,12 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     this.gate.light = { type: "typing_indicator", limiter: typing };
     const webhook = this.config.eventWebhook;
     this.#events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
+    this.#history = new RoomHistory(store, this.#files, this.#events, this.counters, {
+      historyLimit: this.config.historyLimit,
+      pageSize: this.pageSize(),
+    });
+    const history = this.#history;
     const hook = this.config.publishHook;
-    const room = this;
     this.handlerContext = {
       config: this.config,
       store,
@@ -79,10 +85,8 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
       abuse: this.abuse,
       sockets: () => ctx.getWebSockets(),
       depart: (ws, att, code, reason) => this.depart(ws, att, code, reason),
-      append(entry, now, build, extra) {
-        return room.#append(entry, now, build, extra);
-      },
-      page: (req, now) => this.#page(req, now),
+      append: (entry, now, build, extra) => history.append(entry, now, build, extra),
+      page: (req, now) => history.page(req, now),
       // Through the sender's inbox, which takes a token from their bucket there:
       // every road a user's private messages take shares one rate limit.
       sendPrivate: (from, req) => env.USER.getByName(from.id).sendPrivate(from, req),
@@ -132,7 +136,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
   history(req: HistoryRequest, reader: Identity): MessagePage<HistoryEntry> | { banned: BannedBody } {
     const ban = this.#banOf(reader);
     if (ban) return { banned: ban };
-    return this.#page(req, Date.now());
+    return this.#history.page(req, Date.now());
   }
 
   /** The audit log for `GET /v1/rooms/:room/moderation` (RPC; the worker checks the role). */
@@ -143,47 +147,6 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
   /** Active bans for `GET /v1/rooms/:room/bans` (RPC; the worker checks the role). */
   bans(): Omit<BanList, "room"> {
     return { bans: this.#moderation.bans.list(Date.now()) };
-  }
-
-  /** A history page as sent: files carry links signed at `now`. */
-  #page(req: HistoryRequest, now: number): MessagePage<HistoryEntry> {
-    const page = this.#store.page(req, this.pageSize());
-    return { messages: page.messages.map((entry) => this.#files.link(entry, now)), hasMore: page.hasMore };
-  }
-
-  /**
-   * Stores the next entry of the history (`extra` runs in the same transaction);
-   * when that trims the oldest entries, the R2 objects of trimmed files are
-   * deleted (a file lives as long as its message).
-   */
-  #append<T extends StoredEntry>(
-    entry: LogEntry,
-    now: number,
-    build: (seq: number, timestamp: number) => T,
-    extra?: (seq: number) => void,
-  ): T {
-    const events = this.#events;
-    let built: T | undefined;
-    const withEvent = events
-      ? (seq: number) => {
-          extra?.(seq);
-          // In the append's transaction: the event is stored iff the message is.
-          if (built) events.messageCreated(built, now);
-        }
-      : extra;
-    // The log stores whatever `build` returns: the entry is the T it built.
-    const stored = this.#store.append(
-      entry,
-      now,
-      (seq, timestamp) => {
-        built = build(seq, timestamp);
-        return built;
-      },
-      withEvent,
-    ) as T;
-    this.#files.trimmedTo(stored.seq - this.config.historyLimit + 1);
-    this.counters.message(stored.type === "file_share" ? "file" : "room");
-    return stored;
   }
 
   /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
