@@ -1,7 +1,7 @@
 /**
  * The room's side of `POST /v1/rooms/:room/messages`: a backend with a service
  * token posts a message through the room's one message path
- * ({@link postMessage}), under its own per-service rate limit
+ * ({@link submitMessage}), under its own per-service rate limit
  * (`SERVICE_RATE_PER_MINUTE`, a bucket table of its own beside users' frames).
  * The worker has already checked the token, its role and the body.
  */
