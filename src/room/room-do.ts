@@ -41,14 +41,17 @@ import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
 import { welcomeText } from "./welcome";
 
-/** The Durable Object behind one room. */
+/**
+ * The Durable Object behind one room. Its public methods are its RPC surface;
+ * its parts are private, and its handlers see them through `handlerContext`.
+ */
 export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame, RoomContext> {
-  readonly #store: MessageLog<StoredEntry>;
-  readonly #presence: RoomPresence;
-  readonly #files: RoomFiles;
-  readonly #moderation: RoomModeration;
+  private readonly store: MessageLog<StoredEntry>;
+  private readonly presence: RoomPresence;
+  private readonly files: RoomFiles;
+  private readonly moderation: RoomModeration;
   /** Room event webhooks; undefined (and no table, no query) when `EVENT_WEBHOOK_URL` is empty. */
-  readonly #events: RoomEvents | undefined;
+  private readonly events: RoomEvents | undefined;
   readonly #history: RoomHistory;
   protected override readonly handlers = roomHandlers;
   protected override readonly handlerContext: RoomContext;
@@ -58,35 +61,33 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     // A constructor run is a wake-up: `npm run bench` counts these lines to show
     // that heartbeats never wake a hibernated room.
     if (this.config.logRoomWakeups) console.log("roomcast:room-wake");
-    const store = new MessageLog<StoredEntry>(ctx.storage, { limit: this.config.historyLimit });
-    this.#store = store;
-    this.#presence = new RoomPresence(ctx, this.config, (frame) => this.#events?.presence(frame));
-    this.#files = new RoomFiles(ctx, env, this.config);
-    this.#moderation = new RoomModeration(ctx.storage.sql, store, this.config);
+    this.store = new MessageLog(ctx.storage, { limit: this.config.historyLimit });
+    this.presence = new RoomPresence(ctx, this.config, (frame) => this.events?.presence(frame));
+    this.files = new RoomFiles(ctx, env, this.config);
+    this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
     this.gate.light = { type: "typing_indicator", limiter: typing };
     const webhook = this.config.eventWebhook;
-    this.#events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
-    this.#history = new RoomHistory(store, this.#files, this.#events, this.counters, {
+    this.events = webhook ? new RoomEvents(ctx, webhook, (due) => this.ensureAlarmBy(due)) : undefined;
+    this.#history = new RoomHistory(this.store, this.files, this.events, this.counters, {
       historyLimit: this.config.historyLimit,
       pageSize: this.pageSize(),
     });
-    const history = this.#history;
     const hook = this.config.publishHook;
     this.handlerContext = {
       config: this.config,
-      store,
-      files: this.#files,
-      moderation: this.#moderation,
-      presence: this.#presence,
-      events: this.#events,
+      store: this.store,
+      files: this.files,
+      moderation: this.moderation,
+      presence: this.presence,
+      events: this.events,
       publishHook: hook ? new PublishHook(hook, this.config.maxContentChars) : undefined,
       serviceLimiter: new RateLimiter(ctx.storage.sql, this.config.serviceRatePerMinute, "service_buckets"),
       abuse: this.abuse,
       sockets: () => ctx.getWebSockets(),
       depart: (ws, att, code, reason) => this.depart(ws, att, code, reason),
-      append: (entry, now, build, extra) => history.append(entry, now, build, extra),
-      page: (req, now) => history.page(req, now),
+      append: (entry, now, build, extra) => this.#history.append(entry, now, build, extra),
+      page: (req, now) => this.#history.page(req, now),
       // Through the sender's inbox, which takes a token from their bucket there:
       // every road a user's private messages take shares one rate limit.
       sendPrivate: (from, req) => env.USER.getByName(from.id).sendPrivate(from, req),
@@ -104,22 +105,22 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     if (ban) return Response.json(ban, { status: 403 });
     const url = new URL(req.url);
     const diffs = url.searchParams.get(PRESENCE_DIFF_QUERY.name) === PRESENCE_DIFF_QUERY.value;
-    const { history, ...welcome } = welcomeHistory(this.#store, sinceOf(url), this.config.historyOnJoin);
+    const { history, ...welcome } = welcomeHistory(this.store, sinceOf(url), this.config.historyOnJoin);
     return this.acceptSocket(
       upgrade,
       { room, ...roleField(upgrade.identity, room) },
       [diffs ? PresenceTag.Diff : PresenceTag.Each],
       (ws, att, now) => {
-        this.#presence.join(ws, att, now);
+        this.presence.join(ws, att, now);
         sendText(
           ws,
           welcomeText(
-            { type: "welcome", clientId: att.connId, user: att.user, room, seq: this.#store.seq },
-            this.#presence.listJson(),
+            { type: "welcome", clientId: att.connId, user: att.user, room, seq: this.store.seq },
+            this.presence.listJson(),
             {
-              history: history.map((entry) => this.#files.link(entry, now)),
+              history: history.map((entry) => this.files.link(entry, now)),
               ...welcome,
-              settings: this.#moderation.settings(),
+              settings: this.moderation.settings(),
               canModerate: att.role !== undefined,
             },
           ),
@@ -141,12 +142,12 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
 
   /** The audit log for `GET /v1/rooms/:room/moderation` (RPC; the worker checks the role). */
   moderationLog(req: AuditLogRequest): AuditLogPage {
-    return this.#moderation.log.page(req, this.pageSize());
+    return this.moderation.log.page(req, this.pageSize());
   }
 
   /** Active bans for `GET /v1/rooms/:room/bans` (RPC; the worker checks the role). */
   bans(): Omit<BanList, "room"> {
-    return { bans: this.#moderation.bans.list(Date.now()) };
+    return { bans: this.moderation.bans.list(Date.now()) };
   }
 
   /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
@@ -187,22 +188,22 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     now: number,
     clean: boolean,
   ): number | undefined {
-    return this.#presence.leave(ws, att, now, clean);
+    return this.presence.leave(ws, att, now, clean);
   }
 
   /** Ends due presence graces, then sends the batched presence changes (the sweep's departures included). */
   protected override onAlarm(now: number): number | undefined {
-    this.#presence.expireGrace(now);
-    this.#presence.flush(now);
-    this.#files.prune(now);
+    this.presence.expireGrace(now);
+    this.presence.flush(now);
+    this.files.prune(now);
     this.handlerContext.serviceLimiter.prune(now);
-    return this.#presence.nextGraceDue();
+    return this.presence.nextGraceDue();
   }
 
   /** The sweep (base class), then the webhook retries that are due, awaited (see RoomEvents). */
   override async alarm(): Promise<void> {
     await super.alarm();
-    await this.#events?.retry();
+    await this.events?.retry();
   }
 
   /** A refreshed token must still cover this room. */
@@ -230,7 +231,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
   /** The `403 banned` body for this identity, or undefined when it may enter. */
   #banOf(identity: Identity): BannedBody | undefined {
     if (identity.role === "admin") return undefined;
-    const ban = this.#moderation.bans.active(identity.id, Date.now());
+    const ban = this.moderation.bans.active(identity.id, Date.now());
     if (!ban) return undefined;
     const when = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
     return { error: "banned", message: `you are banned from this room ${when}`, until: ban.until };

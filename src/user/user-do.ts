@@ -53,10 +53,13 @@ export interface Delivered {
 
 const OWNER_KEY = "owner";
 
-/** The Durable Object behind one user's inbox. */
+/**
+ * The Durable Object behind one user's inbox. Its public methods are its RPC
+ * surface; its parts are private, and its handlers see them through `handlerContext`.
+ */
 export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame, InboxContext> {
-  readonly #store: MessageLog<PrivateMessageFrame>;
-  readonly #conversations: Conversations;
+  private readonly store: MessageLog<PrivateMessageFrame>;
+  private readonly conversations: Conversations;
   /** Sends run one at a time, so the recipient gets them in the order they were sent. */
   #sending: Promise<unknown> = Promise.resolve();
   protected override readonly handlers = inboxHandlers;
@@ -64,14 +67,14 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, inboxFrameSchema, "inbox");
-    this.#store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
-    this.#conversations = new Conversations(ctx.storage.sql);
+    this.store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
+    this.conversations = new Conversations(ctx.storage.sql);
     this.handlerContext = {
       abuse: this.abuse,
-      store: this.#store,
-      conversations: this.#conversations,
+      store: this.store,
+      conversations: this.conversations,
       sockets: () => ctx.getWebSockets(),
-      page: (req, peer) => this.#store.page(req, this.pageSize(), peer),
+      page: (req, peer) => this.store.page(req, this.pageSize(), peer),
       // The inbox socket's frame already took its token from this inbox's bucket.
       sendPrivate: (from, req) => this.#send(from, req),
       tellRead: (peer, by, upTo) => this.#inboxOf(peer).readBy(peer, by, upTo),
@@ -82,14 +85,14 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   override async fetch(req: Request): Promise<Response> {
     const upgrade = readForwardedUpgrade(req);
     if (!upgrade || upgrade.room !== undefined) return notFoundResponse();
-    const history = welcomeHistory(this.#store, sinceOf(new URL(req.url)), this.config.historyOnJoin);
+    const history = welcomeHistory(this.store, sinceOf(new URL(req.url)), this.config.historyOnJoin);
     const conversations = this.#summaries();
     this.#rememberOwner({ id: upgrade.identity.id, name: upgrade.identity.name });
     return this.acceptSocket(upgrade, {}, [], (ws, att) => {
       sendFrame(ws, {
         type: "inbox_welcome",
         user: att.user,
-        seq: this.#store.seq,
+        seq: this.store.seq,
         ...history,
         conversations,
       } satisfies InboxWelcomeFrame);
@@ -134,7 +137,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   deliver(delivery: Delivery): Delivered {
     const recipient = this.#owner(delivery.to);
     const { from, cid } = delivery;
-    const existing = cid !== undefined ? this.#store.findByCid(from.id, cid) : undefined;
+    const existing = cid !== undefined ? this.store.findByCid(from.id, cid) : undefined;
     if (existing) return { message: existing, recipient };
     const message = this.#append(delivery, from.id, null, from);
     // Its deliveries to this inbox's sockets join the append's commit.
@@ -148,8 +151,8 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
    * and told to the owner's sockets when it is news.
    */
   readBy(owner: string, by: UserRef, upTo: number): void {
-    const mine = this.#store.latestLinked(by.id, owner, upTo);
-    if (mine === 0 || !this.#conversations.markReadByThem(by.id, mine)) return;
+    const mine = this.store.latestLinked(by.id, owner, upTo);
+    if (mine === 0 || !this.conversations.markReadByThem(by.id, mine)) return;
     broadcast(this.sockets(), {
       type: "read_receipt",
       by,
@@ -160,7 +163,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   /** A page of one conversation for `GET /v1/inbox/messages` (RPC from the worker). */
   conversation(peer: string, req: HistoryRequest): ConversationPage {
-    return { with: peer, ...this.#store.page(req, this.pageSize(), peer) };
+    return { with: peer, ...this.store.page(req, this.pageSize(), peer) };
   }
 
   /** Another user's inbox. */
@@ -170,7 +173,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   async #sendNow(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame> {
     // Already in this inbox: the attempt completed, only its ack was lost.
-    const retried = req.cid !== undefined ? this.#store.findByCid(from.id, req.cid) : undefined;
+    const retried = req.cid !== undefined ? this.store.findByCid(from.id, req.cid) : undefined;
     if (retried) return ackFrame(retried, retried.cid);
     const { message, recipient } = await this.#inboxOf(req.to).deliver({
       id: crypto.randomUUID(),
@@ -199,7 +202,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */
   #append(delivery: Delivery, thread: string, link: number | null, peer: UserRef): PrivateMessageFrame {
-    const message = this.#store.append(
+    const message = this.store.append(
       { userId: delivery.from.id, cid: delivery.cid, thread, link },
       delivery.timestamp,
       (seq, timestamp) => ({
@@ -212,17 +215,17 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
         timestamp,
         ...(delivery.cid !== undefined ? { cid: delivery.cid } : {}),
       }),
-      (seq) => this.#conversations.touch(peer, seq),
+      (seq) => this.conversations.touch(peer, seq),
     );
     broadcast(this.sockets(), message);
     return message;
   }
 
   #summaries(): ConversationSummary[] {
-    return this.#conversations.recent(this.config.inboxConversationsOnJoin).map((c) => ({
+    return this.conversations.recent(this.config.inboxConversationsOnJoin).map((c) => ({
       with: c.with,
       lastSeq: c.lastSeq,
-      unread: this.#store.countAfter(c.with.id, c.with.id, c.readByMe),
+      unread: this.store.countAfter(c.with.id, c.with.id, c.readByMe),
       readUpTo: c.readByThem,
     }));
   }
