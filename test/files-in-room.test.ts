@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RoomMessageFrame } from "../src/protocol/frames";
 import { binaryPng, PNG_BYTES } from "./helpers/files";
+import { roomContextOf } from "./helpers/inside";
 import { freshRoom } from "./helpers/tokens";
 import { download, shareFile, storedKeys } from "./helpers/uploads";
 import { openRoom } from "./helpers/workerd-socket";
@@ -95,7 +96,7 @@ describe("a file lives as long as its message", () => {
   async function appendMessages(room: string, n: number): Promise<void> {
     await runInDurableObject(env.ROOM.getByName(room), (instance) => {
       for (let i = 0; i < n; i++) {
-        instance.append(
+        roomContextOf(instance).append(
           { userId: "filler" },
           Date.now(),
           (seq, timestamp) =>
@@ -135,7 +136,9 @@ describe("a file lives as long as its message", () => {
     const room = freshRoom();
     const gone = await shareFile(room, PNG_BYTES, { name: "gone.png" });
     const kept = await shareFile(room, PNG_BYTES, { name: "kept.png" });
-    await runInDurableObject(env.ROOM.getByName(room), (instance) => instance.files.deleted(gone.seq));
+    await runInDurableObject(env.ROOM.getByName(room), (instance) =>
+      roomContextOf(instance).files.deleted(gone.seq),
+    );
     await eventually(async () => (await storedKeys(room)).length === 1, "the deleted message's object to go");
     expect((await download(gone.file.url)).status).toBe(404);
     const still = await download(kept.file.url);

@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SocketAttachment } from "../src/hibernation/attachment";
 import type { UserDO } from "../src/user/user-do";
+import { limiterOf } from "./helpers/inside";
 import { openInbox } from "./helpers/workerd-socket";
 
 const freshUser = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
@@ -52,7 +53,7 @@ describe("inbox hibernation", () => {
       const row = state.storage.sql
         .exec<{ updated_at: number }>("SELECT updated_at FROM rate_buckets WHERE user_id = ?", a)
         .one();
-      return instance.limiter.take(a, row.updated_at);
+      return limiterOf(instance).take(a, row.updated_at);
     });
     expect(verdict.ok).toBe(false);
     const ben = await openInbox({ sub: b });

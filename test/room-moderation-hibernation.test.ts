@@ -5,6 +5,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { roomContextOf } from "./helpers/inside";
 import { freshRoom } from "./helpers/tokens";
 import { openRoom, refusedUpgrade } from "./helpers/workerd-socket";
 
@@ -48,8 +49,8 @@ describe("moderation across eviction", () => {
     const ban = await mod.frames.next("moderation");
     const until = ban.until as number;
     await runInDurableObject(stubOf(room), (instance) => {
-      expect(instance.moderation.bans.active("eve", until - 1)).toBeDefined();
-      expect(instance.moderation.bans.active("eve", until)).toBeUndefined();
+      expect(roomContextOf(instance).moderation.bans.active("eve", until - 1)).toBeDefined();
+      expect(roomContextOf(instance).moderation.bans.active("eve", until)).toBeUndefined();
     });
     expect((await refusedUpgrade(room, { sub: "eve" })).body.until).toBe(until);
     // Move the stored expiry into the past and drop the cache: the clock alone lifts the ban.

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { RoomDO } from "../src/room/room-do";
 import { statsObject } from "../src/stats/stats-client";
 import type { UserDO } from "../src/user/user-do";
+import { countersOf } from "./helpers/inside";
 import { freshRoom } from "./helpers/tokens";
 import { openInbox, openRoom, roundTrip, type TestSocket } from "./helpers/workerd-socket";
 
@@ -17,7 +18,7 @@ const stubOf = (room: string) => env.ROOM.getByName(room);
 
 /** Makes the room's next event report (as if STATS_FLUSH_MS had passed), then sends one. */
 async function reportNow(room: string, via: TestSocket): Promise<void> {
-  await runInDurableObject(stubOf(room), (instance: RoomDO) => instance.counters.expireFlushInterval());
+  await runInDurableObject(stubOf(room), (instance: RoomDO) => countersOf(instance).expireFlushInterval());
   await roundTrip(via);
 }
 
@@ -120,7 +121,7 @@ describe("inbox counters", () => {
     await alice.frames.next("ack");
     const inbox = (id: string) => env.USER.getByName(id);
     await runInDurableObject(inbox(alice.welcome.user.id), (instance: UserDO) =>
-      instance.counters.expireFlushInterval(),
+      countersOf(instance).expireFlushInterval(),
     );
     alice.send({ type: "history" });
     await alice.frames.next("history");

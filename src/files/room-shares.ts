@@ -7,14 +7,15 @@
  * and slow mode refuse it as they refuse a message, before a byte is stored and
  * again once the bytes are in.
  */
+import { ackFrame } from "../hibernation/ack-frame";
 import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { AckFrame, FileShareFrame } from "../protocol/frames";
+import type { FileShareFrame } from "../protocol/frames";
 import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
 import type { Poster } from "../room/moderation/room-moderation";
-import type { RoomDO } from "../room/room-do";
+import type { RoomContext } from "../room/room-context";
 import { sanitizeFileName } from "./file-name";
 import type { FileRefusal } from "./file-refusal";
 import { headMatchesType, mediaType, SNIFF_BYTES } from "./file-types";
@@ -22,7 +23,7 @@ import type { Admission, ShareOutcome, ShareRequest, StoredFile, UploadAdmission
 
 /** A kept `file_share` for this user's `cid` (a retry), or the refusal when the cid names a message. */
 function retryOf(
-  room: RoomDO,
+  room: RoomContext,
   userId: string,
   cid: string | undefined,
   now: number,
@@ -41,7 +42,7 @@ function retryOf(
  * A mute (`403 forbidden`, `reason: "muted"`, `until`) or slow mode (`429
  * rate_limited` with `retryAfterMs`) that refuses `poster`'s file now.
  */
-function postingRefusal(room: RoomDO, poster: Poster, now: number): FileRefusal | undefined {
+function postingRefusal(room: RoomContext, poster: Poster, now: number): FileRefusal | undefined {
   const refusal = room.moderation.postingRefusal(poster, now);
   if (!refusal) return undefined;
   return refusal.kind === "muted"
@@ -55,7 +56,7 @@ function postingRefusal(room: RoomDO, poster: Poster, now: number): FileRefusal 
  * user's upload rate (in that order; only an upload that passes the others takes
  * a token).
  */
-export function admitUpload(room: RoomDO, req: UploadAdmission, poster: Poster, now: number): Admission {
+export function admitUpload(room: RoomContext, req: UploadAdmission, poster: Poster, now: number): Admission {
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
   const refusal =
@@ -71,7 +72,7 @@ export function admitUpload(room: RoomDO, req: UploadAdmission, poster: Poster, 
  * uploads ran while this one streamed; on a refusal the caller deletes the object.
  */
 export function shareFile(
-  room: RoomDO,
+  room: RoomContext,
   req: ShareRequest,
   poster: Poster,
   now: number,
@@ -85,13 +86,17 @@ export function shareFile(
   // Slow mode counts from this post, as from a message.
   room.moderation.slowMode.sent(req.user.id, frame.timestamp);
   // As for messages: the sender's ack comes before its own copy of the broadcast.
-  if (ackTo) ack(ackTo, frame, req.cid);
+  if (ackTo) sendFrame(ackTo, ackFrame(frame, req.cid));
   broadcast(room.sockets(), frame);
   return { kind: "shared", result: frame };
 }
 
 /** Stores the share (the file row and the message together); returns it as sent. */
-function store(room: RoomDO, { room: roomName, user, file, cid }: ShareRequest, now: number): FileShareFrame {
+function store(
+  room: RoomContext,
+  { room: roomName, user, file, cid }: ShareRequest,
+  now: number,
+): FileShareFrame {
   const stored = room.append(
     { userId: user.id, cid },
     now,
@@ -130,7 +135,7 @@ type FrameRefusal = Pick<FileRefusal, "retryAfterMs" | "reason" | "until"> & {
 };
 
 function checkFrame(
-  room: RoomDO,
+  room: RoomContext,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"file_share">,
 ): FrameRefusal | { bytes: Uint8Array; type: string } {
@@ -177,23 +182,13 @@ function frameRefusal(refusal: FileRefusal): FrameRefusal {
   return { code: ErrorCode.InvalidMessage, message: refusal.message };
 }
 
-function ack(ws: WebSocket, share: { id: string; seq: number; timestamp: number }, cid?: string): void {
-  sendFrame(ws, {
-    type: "ack",
-    ...(cid !== undefined ? { cid } : {}),
-    id: share.id,
-    seq: share.seq,
-    timestamp: share.timestamp,
-  } satisfies AckFrame);
-}
-
 /**
  * The seed's in-frame `file_share {fileName, fileType, fileData, …}`: checked like
  * an upload (type and first bytes, quota, upload rate, `cid` retries), stored in
  * R2, then acked and broadcast. Refusals are `error` frames with the `cid` as `ref`.
  */
 export async function shareFromFrame(
-  room: RoomDO,
+  room: RoomContext,
   ws: WebSocket,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"file_share">,
@@ -209,7 +204,7 @@ export async function shareFromFrame(
     att,
     now,
   );
-  if (admission.kind === "retry") return ack(ws, admission.result, frame.cid);
+  if (admission.kind === "retry") return sendFrame(ws, ackFrame(admission.result, frame.cid));
   if (admission.kind === "refused") return refuse(frameRefusal(admission.refusal));
   const file: StoredFile = {
     id: crypto.randomUUID(),
@@ -228,6 +223,6 @@ export async function shareFromFrame(
   );
   if (outcome.kind === "shared") return;
   await room.files.discard(file.id);
-  if (outcome.kind === "retry") return ack(ws, outcome.result, frame.cid);
+  if (outcome.kind === "retry") return sendFrame(ws, ackFrame(outcome.result, frame.cid));
   refuse(frameRefusal(outcome.refusal));
 }

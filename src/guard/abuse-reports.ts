@@ -7,7 +7,7 @@
  * report costs one strike, never a message.
  */
 import type { Config } from "../config";
-import { readAttachment, type SocketAttachment } from "../hibernation/attachment";
+import type { SocketAttachment } from "../hibernation/attachment";
 import { CloseCode } from "../protocol/codes";
 import { tallyPolicy } from "../stats/frame-tally";
 import { matchesContentPolicy } from "./content-policy";
@@ -16,7 +16,8 @@ import type { StrikeReason } from "./types";
 
 /** What strike reporting needs of the object whose sockets it watches. */
 export interface SocketOwner {
-  sockets(): WebSocket[];
+  /** The object's live connections: open sockets it has not closed, with their attachments. */
+  connections(): readonly { ws: WebSocket; att: SocketAttachment }[];
   /** Closes `ws` from the server side, with the object's departure bookkeeping. */
   depart(ws: WebSocket, att: SocketAttachment, code: CloseCode, reason: string): void;
 }
@@ -73,9 +74,8 @@ export class AbuseReports {
 
   /** Closes every open socket from `ip` (a guard key) with 1008: the address is blocked. */
   #closeFrom(ip: string): void {
-    for (const ws of this.owner.sockets()) {
-      const att = readAttachment(ws);
-      if (att?.ip === ip && !att.left) this.owner.depart(ws, att, CloseCode.Policy, "blocked");
+    for (const { ws, att } of this.owner.connections()) {
+      if (att.ip === ip) this.owner.depart(ws, att, CloseCode.Policy, "blocked");
     }
   }
 

@@ -11,7 +11,9 @@
  * in socket-token-refresh.ts or the handler via frame-dispatch.ts), close and
  * error bookkeeping, the sweep, and departures. What a frame means, and what a
  * departure means to others, is the subclass's job ({@link FrameHandlers},
- * {@link onLeave}, {@link onAlarm}).
+ * {@link onLeave}, {@link onAlarm}). Handlers get the subclass's narrow view of
+ * itself (`C`, its {@link HibernatingObject.handlerContext}), never the object:
+ * the object's public methods are its RPC surface and nothing else.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { z } from "zod";
@@ -33,7 +35,7 @@ import { MIN_SWEEP_INTERVAL_MS, nextSweepAt, sweepVerdict } from "./idle-sweep";
 import { InFlight } from "./in-flight";
 import { RateLimiter } from "./rate-limiter";
 import { refreshSocketToken, type TokenRefreshOwner } from "./socket-token-refresh";
-import { sendFrame } from "./sockets";
+import { liveConnections, sendFrame } from "./sockets";
 
 export type { FrameHandlers } from "./frame-dispatch";
 export type { TypedFrame } from "./frame-gate";
@@ -45,21 +47,22 @@ const ABNORMAL_CLOSURE = 1006;
 const ACTIVITY_WRITE_INTERVAL_MS = 1000;
 
 /**
- * A Durable Object with hibernating sockets whose attachments are `A` and whose
- * client frames are `F`.
+ * A Durable Object with hibernating sockets whose attachments are `A`, whose
+ * client frames are `F`, and whose frame handlers get `C`.
  */
 export abstract class HibernatingObject<
   A extends SocketAttachment,
   F extends TypedFrame,
+  C,
 > extends DurableObject<Env> {
-  readonly config: Config;
-  readonly limiter: RateLimiter;
+  protected readonly config: Config;
+  protected readonly limiter: RateLimiter;
   /** The boundary of every frame: pings, budgets, strikes, parsing (see FrameGate). */
   protected readonly gate: FrameGate<F>;
   /** Strikes against connections' IPs and the content policy (the abuse guard). */
-  readonly abuse: AbuseReports;
+  protected readonly abuse: AbuseReports;
   /** What this object counts for monitoring (see ObjectCounters: no wake-up, no write of its own per message). */
-  readonly counters: ObjectCounters;
+  protected readonly counters: ObjectCounters;
   readonly #kind: SourceKind;
   /** The narrow view of this object a token refresh gets. */
   readonly #refreshOwner: TokenRefreshOwner<A>;
@@ -75,8 +78,12 @@ export abstract class HibernatingObject<
     // Cheap and idempotent: this runs on every wake-up from hibernation.
     this.config = readConfig(env);
     this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitPerMinute);
-    this.abuse = new AbuseReports(ctx, env, this.config, this);
-    this.counters = new ObjectCounters(ctx, env, this.config, kind);
+    // The narrow view of this object that monitoring, strike reports and the gate get.
+    const connections = () => liveConnections<A>(ctx.getWebSockets());
+    const depart = (ws: WebSocket, att: SocketAttachment, code: CloseCode, reason: string) =>
+      this.depart(ws, att as A, code, reason);
+    this.abuse = new AbuseReports(ctx, env, this.config, { connections, depart });
+    this.counters = new ObjectCounters(ctx, env, this.config, kind, connections);
     this.#kind = kind;
     this.gate = new FrameGate(
       schema(this.config),
@@ -84,7 +91,7 @@ export abstract class HibernatingObject<
       this.limiter,
       this.config.rateLimitStrikes,
       {
-        depart: (ws, att, code, reason) => this.depart(ws, att as A, code, reason),
+        depart,
         refuse: (ws, refusal) => this.#inFlight.after(ws, () => sendFrame(ws, refusal)),
         abuse: this.abuse,
       },
@@ -101,7 +108,10 @@ export abstract class HibernatingObject<
   }
 
   /** The handlers of the frames that passed the boundary checks. */
-  protected abstract readonly handlers: FrameHandlers<this, A, F>;
+  protected abstract readonly handlers: FrameHandlers<C, A, F>;
+
+  /** What the handlers may read and do of this object (built once per wake-up). */
+  protected abstract readonly handlerContext: C;
 
   /**
    * A connection is gone (closed by either side); `att.left` is already set.
@@ -189,7 +199,7 @@ export abstract class HibernatingObject<
         ? undefined
         : frame.type === "auth"
           ? refreshSocketToken(ws, frame as unknown as AuthFrame, this.#refreshOwner)
-          : dispatchFrame(this.handlers, this, ws, att, frame, now);
+          : dispatchFrame(this.handlers, this.handlerContext, ws, att, frame, now);
     const changed = att.strikes !== strikes || att.invalidFrames !== invalidFrames;
     // Written before any await, so a slower frame never writes back an older state.
     if ((dirty || changed) && !att.left) writeAttachment(ws, att);
@@ -287,7 +297,7 @@ export abstract class HibernatingObject<
    * the work its earlier frames still have running, so every message stored is
    * acked before it.
    */
-  depart(ws: WebSocket, att: A, code: CloseCode, reason: string): void {
+  protected depart(ws: WebSocket, att: A, code: CloseCode, reason: string): void {
     att.left = true;
     this.counters.closed(code);
     this.#log("close", att, { code, by: "server", reason });
@@ -304,12 +314,12 @@ export abstract class HibernatingObject<
   }
 
   /** The object's sockets, open or closing (the runtime keeps them across hibernation). */
-  sockets(): WebSocket[] {
+  protected sockets(): WebSocket[] {
     return this.ctx.getWebSockets();
   }
 
   /** Page size for history requests that give no limit. */
-  pageSize(): number {
+  protected pageSize(): number {
     return Math.min(this.config.historyOnJoin, HISTORY_PAGE_MAX);
   }
 

@@ -101,14 +101,15 @@ export class MessageLog<F extends LoggedFrame> {
   /**
    * Stores the frame `build` makes for the next seq and trims the log.
    * Timestamps never decrease, even if the clock does. `extra` runs in the same
-   * transaction (an inbox updates its conversation there).
+   * transaction, with the frame (an inbox updates its conversation there, a
+   * room stores its `message.created` event).
    */
-  append(
+  append<T extends F>(
     entry: LogEntry,
     now: number,
-    build: (seq: number, timestamp: number) => F,
-    extra?: (seq: number) => void,
-  ): F {
+    build: (seq: number, timestamp: number) => T,
+    extra?: (seq: number, frame: T) => void,
+  ): T {
     const seq = this.#seq + 1;
     const timestamp = Math.max(now, this.#lastTimestamp);
     const frame = build(seq, timestamp);
@@ -129,7 +130,7 @@ export class MessageLog<F extends LoggedFrame> {
         this.sql.exec(this.insert, seq, entry.userId, entry.cid ?? null, text);
       }
       if (trim) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
-      extra?.(seq);
+      extra?.(seq, frame);
     };
     // One statement is atomic by itself. Several go in one transaction: a failed
     // trim must not leave a stored row whose seq the log has not counted (the

@@ -5,18 +5,13 @@
 
 import { shareFromFrame } from "../files/room-shares";
 import { errorFrame } from "../hibernation/error-frame";
-import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
 import type { ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
-import { type ClientFrame, privateRequest } from "../protocol/schemas";
-import type { ConnectionAttachment } from "./attachment";
+import { privateMessage } from "../user/private-message";
 import { moderationHandlers } from "./moderation/handlers";
-import type { RoomDO } from "./room-do";
+import type { Handler, RoomHandlers } from "./room-context";
 import { afterOutcome, submitMessage } from "./room-message";
-
-/** What the room does with one frame type (`auth` is answered by HibernatingObject). */
-export type Handler<T extends keyof RoomHandlers> = RoomHandlers[T];
 
 function refuse(ws: WebSocket, code: ErrorFrame["code"], message: string, ref?: string): void {
   sendFrame(ws, errorFrame(code, message, { ref }));
@@ -50,20 +45,6 @@ const typingIndicator: Handler<"typing_indicator"> = (room, ws, att, frame) => {
     } satisfies TypingFrame,
     ws,
   );
-};
-
-/**
- * Forwarded to the sender's inbox object, which stores it in both inboxes; the
- * ack (or refusal) comes back here, so a client with only a room socket can
- * send private messages too.
- */
-const privateMessage: Handler<"private_message"> = async (room, ws, att, frame) => {
-  // The content policy is applied where the sender's socket is (its IP takes the strike).
-  if (!room.abuse.admitsContent(att, frame.content, "private")) {
-    refuse(ws, ErrorCode.InvalidMessage, "content policy", frame.cid);
-    return;
-  }
-  sendFrame(ws, await room.inboxOf(att.user.id).sendPrivate(att.user, privateRequest(frame)));
 };
 
 const history: Handler<"history"> = (room, ws, att, frame, now) => {
@@ -100,5 +81,3 @@ export const roomHandlers: RoomHandlers = {
   file_share: shareFromFrame,
   ...moderationHandlers,
 };
-
-type RoomHandlers = FrameHandlers<RoomDO, ConnectionAttachment, ClientFrame>;

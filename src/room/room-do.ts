@@ -21,36 +21,40 @@ import {
 import { admitUpload, shareFile } from "../files/room-shares";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
 import { HibernatingObject } from "../hibernation/hibernating-object";
-import { type LogEntry, MessageLog, type MessagePage } from "../hibernation/message-log";
+import { MessageLog, type MessagePage } from "../hibernation/message-log";
 import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendText } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import type { BanList, BannedBody, HistoryEntry, MuteList, WelcomeFrame } from "../protocol/frames";
+import type { BanList, BannedBody, HistoryEntry, MuteList } from "../protocol/frames";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
-import type { UserDO } from "../user/user-do";
 import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
 import type { AuditLogPage, AuditLogRequest } from "./moderation/audit-log";
 import { type Poster, RoomModeration } from "./moderation/room-moderation";
 import { PublishHook } from "./publish-hook";
+import type { RoomContext } from "./room-context";
 import { RoomEvents } from "./room-events";
+import { RoomHistory } from "./room-history";
 import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
+import { welcomeText } from "./welcome";
 
-/** The Durable Object behind one room. */
-export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame> {
-  readonly store: MessageLog<StoredEntry>;
-  readonly presence: RoomPresence;
-  readonly files: RoomFiles;
-  readonly moderation: RoomModeration;
-  /** Messages per service per minute over the HTTP publish API (`SERVICE_RATE_PER_MINUTE`). */
-  readonly serviceLimiter: RateLimiter;
+/**
+ * The Durable Object behind one room. Its public methods are its RPC surface;
+ * its parts are private, and its handlers see them through `handlerContext`.
+ */
+export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame, RoomContext> {
+  private readonly store: MessageLog<StoredEntry>;
+  private readonly presence: RoomPresence;
+  private readonly files: RoomFiles;
+  private readonly moderation: RoomModeration;
   /** Room event webhooks; undefined (and no table, no query) when `EVENT_WEBHOOK_URL` is empty. */
-  readonly events: RoomEvents | undefined;
-  /** The pre-publish hook; undefined when `PUBLISH_HOOK_URL` is empty (the message path then never awaits). */
-  readonly publishHook: PublishHook | undefined;
+  private readonly events: RoomEvents | undefined;
+  readonly #history: RoomHistory;
+  protected override readonly handlers = roomHandlers;
+  protected override readonly handlerContext: RoomContext;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, clientFrameSchema, "room");
@@ -63,11 +67,6 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
     this.gate.light = { type: "typing_indicator", limiter: typing };
-    this.serviceLimiter = new RateLimiter(
-      ctx.storage.sql,
-      this.config.serviceRatePerMinute,
-      "service_buckets",
-    );
     const webhook = this.config.eventWebhook;
     this.events = webhook
       ? new RoomEvents(
@@ -77,8 +76,29 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
           () => this.counters.failure("webhook"),
         )
       : undefined;
+    this.#history = new RoomHistory(this.store, this.files, this.events, this.counters, {
+      historyLimit: this.config.historyLimit,
+      pageSize: this.pageSize(),
+    });
     const hook = this.config.publishHook;
-    this.publishHook = hook ? new PublishHook(hook, this.config.maxContentChars) : undefined;
+    this.handlerContext = {
+      config: this.config,
+      store: this.store,
+      files: this.files,
+      moderation: this.moderation,
+      presence: this.presence,
+      events: this.events,
+      publishHook: hook ? new PublishHook(hook, this.config.maxContentChars) : undefined,
+      serviceLimiter: new RateLimiter(ctx.storage.sql, this.config.serviceRatePerMinute, "service_buckets"),
+      abuse: this.abuse,
+      sockets: () => ctx.getWebSockets(),
+      depart: (ws, att, code, reason) => this.depart(ws, att, code, reason),
+      append: (entry, now, build, extra) => this.#history.append(entry, now, build, extra),
+      page: (req, now) => this.#history.page(req, now),
+      // Through the sender's inbox, which takes a token from their bucket there:
+      // every road a user's private messages take shares one rate limit.
+      sendPrivate: (from, req) => env.USER.getByName(from.id).sendPrivate(from, req),
+    };
   }
 
   /** Accepts a WebSocket upgrade forwarded (and authenticated) by the worker. */
@@ -99,25 +119,18 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
       [diffs ? PresenceTag.Diff : PresenceTag.Each],
       (ws, att, now) => {
         this.presence.join(ws, att, now);
-        const frame = {
-          type: "welcome",
-          clientId: att.connId,
-          user: att.user,
-          room,
-          seq: this.store.seq,
-          // Filled in below from the cached JSON of the list (see PresenceIndex).
-          presence: [],
-          history: history.map((entry) => this.files.link(entry, now)),
-          ...welcome,
-          settings: this.moderation.settings(),
-          canModerate: att.role !== undefined,
-        } satisfies WelcomeFrame;
-        // The first `"presence":[]` is this field: nothing before it can hold those
-        // characters unescaped (a `"` inside a JSON string is always `\"`).
-        const list = this.presence.listJson();
         sendText(
           ws,
-          JSON.stringify(frame).replace('"presence":[]', () => `"presence":${list}`),
+          welcomeText(
+            { type: "welcome", clientId: att.connId, user: att.user, room, seq: this.store.seq },
+            this.presence.listJson(),
+            {
+              history: history.map((entry) => this.files.link(entry, now)),
+              ...welcome,
+              settings: this.moderation.settings(),
+              canModerate: att.role !== undefined,
+            },
+          ),
         );
       },
     );
@@ -131,7 +144,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   history(req: HistoryRequest, reader: Identity): MessagePage<HistoryEntry> | { banned: BannedBody } {
     const ban = this.#banOf(reader);
     if (ban) return { banned: ban };
-    return this.page(req, Date.now());
+    return this.#history.page(req, Date.now());
   }
 
   /** The audit log for `GET /v1/rooms/:room/moderation` (RPC; the worker checks the role). */
@@ -149,52 +162,11 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     return { mutes: this.moderation.mutes.list(Date.now()) };
   }
 
-  /** A history page as sent: files carry links signed at `now`. */
-  page(req: HistoryRequest, now: number): MessagePage<HistoryEntry> {
-    const page = this.store.page(req, this.pageSize());
-    return { messages: page.messages.map((entry) => this.files.link(entry, now)), hasMore: page.hasMore };
-  }
-
-  /**
-   * Stores the next entry of the history (`extra` runs in the same transaction);
-   * when that trims the oldest entries, the R2 objects of trimmed files are
-   * deleted (a file lives as long as its message).
-   */
-  append<T extends StoredEntry>(
-    entry: LogEntry,
-    now: number,
-    build: (seq: number, timestamp: number) => T,
-    extra?: (seq: number) => void,
-  ): T {
-    const events = this.events;
-    let built: T | undefined;
-    const withEvent = events
-      ? (seq: number) => {
-          extra?.(seq);
-          // In the append's transaction: the event is stored iff the message is.
-          if (built) events.messageCreated(built, now);
-        }
-      : extra;
-    // The log stores whatever `build` returns: the entry is the T it built.
-    const stored = this.store.append(
-      entry,
-      now,
-      (seq, timestamp) => {
-        built = build(seq, timestamp);
-        return built;
-      },
-      withEvent,
-    ) as T;
-    this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
-    this.counters.message(stored.type === "file_share" ? "file" : "room");
-    return stored;
-  }
-
   /** RPC from the worker for `POST /v1/rooms/:room/messages` (a service token, checked there). */
   publish(req: PublishRequest): PublishOutcome | Promise<PublishOutcome> {
     // A stored message's count joins that commit (once the pre-publish hook, if
     // one is asked, has answered and the message is stored).
-    return afterOutcome(publishForService(this, req, Date.now()), (settled) => {
+    return afterOutcome(publishForService(this.handlerContext, req, Date.now()), (settled) => {
       this.counters.settle(Date.now(), true);
       return settled;
     });
@@ -203,7 +175,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
   /** RPC from the worker before an upload streams: a ban, a `cid` retry, a mute or slow mode, quota, upload rate. */
   admitUpload(req: UploadAdmission, uploader: Identity): Admission {
     const banned = this.#uploadBan(uploader);
-    return banned ?? admitUpload(this, req, posterOf(uploader, req.room), Date.now());
+    return banned ?? admitUpload(this.handlerContext, req, posterOf(uploader, req.room), Date.now());
   }
 
   /** RPC from the worker once an upload is in R2: stores and broadcasts its `file_share`. */
@@ -211,17 +183,10 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     // Banned (or muted, or slowed) while the bytes streamed: refused, and the worker deletes the object.
     const banned = this.#uploadBan(uploader);
     if (banned) return banned;
-    const outcome = shareFile(this, req, posterOf(uploader, req.room), Date.now());
+    const outcome = shareFile(this.handlerContext, req, posterOf(uploader, req.room), Date.now());
     // The share was stored in this call: its count joins that commit.
     this.counters.settle(Date.now(), true);
     return outcome;
-  }
-
-  protected override readonly handlers = roomHandlers;
-
-  /** A user's inbox object (private messages sent on a room socket go there). */
-  inboxOf(userId: string): DurableObjectStub<UserDO> {
-    return this.env.USER.getByName(userId);
   }
 
   /**
@@ -243,7 +208,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame>
     this.presence.expireGrace(now);
     this.presence.flush(now);
     this.files.prune(now);
-    this.serviceLimiter.prune(now);
+    this.handlerContext.serviceLimiter.prune(now);
     return this.presence.nextGraceDue();
   }
 

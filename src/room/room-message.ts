@@ -1,19 +1,26 @@
 /**
  * The room's one message path, whichever road a message comes by: a socket's
- * `room_message` frame or a service's `POST /v1/rooms/:room/messages`. Both are
- * checked (content policy, a `cid` retry, mute and slow mode for users), stored
- * under the next seq, acked and broadcast here, so a published message is
- * stored, de-duplicated and delivered exactly as a typed one is.
+ * `room_message` frame (frame-handlers.ts, after the frame gate's rate limit
+ * and parse) or a service's `POST /v1/rooms/:room/messages` (service-publish.ts,
+ * after its own rate limit). {@link submitMessage} reads top to bottom:
  *
- * With a pre-publish hook configured ({@link submitMessage}), the hook is asked
- * between the checks and the store; without one, nothing here awaits.
+ * 1. {@link check}: what needs no write: the content policy, a `cid` retry
+ *    (answered with its original ack), mute and slow mode (users only);
+ * 2. the pre-publish hook, if one is configured: the path's one suspension
+ *    point (without a hook, nothing here awaits);
+ * 3. {@link store}: the next seq in the log, the sender's ack, then the
+ *    fan-out to every socket (the sender's own copy after its ack).
+ *
+ * So a published message is checked, stored, de-duplicated and delivered
+ * exactly as a typed one is. Docs: docs/architecture.md, "The message path".
  */
+import { type AckFields, ackFrame } from "../hibernation/ack-frame";
 import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { AckFrame, ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
 import type { ConnectionAttachment } from "./attachment";
-import type { RoomDO } from "./room-do";
+import type { RoomContext } from "./room-context";
 
 /** Who posts: a room connection, or a backend with a service token. */
 export type MessageAuthor =
@@ -35,27 +42,52 @@ export type MessageOutcome =
   | { kind: "retry"; message: AckFields }
   | { kind: "refused"; error: ErrorFrame };
 
-/** What an ack (and the HTTP answer) carries of a stored entry. */
-export interface AckFields {
-  id: string;
-  seq: number;
-  timestamp: number;
-}
-
-/** The id retries are keyed by: the token's `sub`. */
-function senderId(author: MessageAuthor): string {
-  return author.kind === "socket" ? author.att.user.id : author.service.id;
-}
-
 /**
- * Refusals that need no storage write (the content policy, mute, slow mode),
- * or the kept message a retried `cid` names, or undefined when it may be stored.
+ * Checks, stores and delivers one message; `ackTo` (the sending socket) gets
+ * the ack, or a retry's original ack. A value when no hook is configured (the
+ * whole path runs in this event turn, so seqs go out in arrival order); a
+ * promise otherwise, settled once the hook's verdict is applied.
  */
-export function admitMessage(
-  room: RoomDO,
+export function submitMessage(
+  room: RoomContext,
   author: MessageAuthor,
   req: MessageRequest,
   now: number,
+  ackTo?: WebSocket,
+): MessageOutcome | Promise<MessageOutcome> {
+  const early = check(room, author, req, now, ackTo);
+  if (early) return early;
+  const hook = room.publishHook;
+  if (!hook) return store(room, author, req, now, ackTo);
+
+  // ── The suspension point. ── The hook is asked; the input gate opens and other
+  // frames run meanwhile. Verdicts are applied in arrival order (PublishHook.inOrder);
+  // a refused or retried message never reached the hook.
+  const verdict = hook.ask({ room: req.room, from: fromOf(author), content: req.content, cid: req.cid }, now);
+  return hook.inOrder(verdict, (decided): MessageOutcome => {
+    if (decided.kind === "reject") {
+      return { kind: "refused", error: errorFrame(ErrorCode.Forbidden, decided.reason, { ref: req.cid }) };
+    }
+    // Checked again, with the (possibly rewritten) content and the clock now:
+    // another frame may have stored this cid, or muted or slowed the sender.
+    const asDecided = { ...req, content: decided.content };
+    const later = Date.now();
+    return check(room, author, asDecided, later, ackTo) ?? store(room, author, asDecided, later, ackTo);
+  });
+}
+
+/**
+ * Step 1, the checks that need no write: the content policy, then a retried
+ * `cid` (its original ack goes to `ackTo`), then mute and slow mode, answered
+ * from memory (see RoomModeration; a service is a trusted backend, above
+ * both, like an admin). Undefined when the message may be stored.
+ */
+function check(
+  room: RoomContext,
+  author: MessageAuthor,
+  req: MessageRequest,
+  now: number,
+  ackTo: WebSocket | undefined,
 ): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
   const subject = author.kind === "socket" ? author.att : { user: author.service };
   if (!room.abuse.admitsContent(subject, req.content, req.room)) {
@@ -67,29 +99,28 @@ export function admitMessage(
   // A retry of a message that is still kept gets its original ack, and is
   // neither stored nor broadcast again.
   const kept = req.cid !== undefined ? room.store.findByCid(senderId(author), req.cid) : undefined;
-  if (kept) return { kind: "retry", message: kept };
-  // Mute and slow mode, answered from memory (see RoomModeration). A service
-  // is a trusted backend, above both, like an admin.
+  if (kept) {
+    if (ackTo) sendFrame(ackTo, ackFrame(kept, req.cid));
+    return { kind: "retry", message: kept };
+  }
   const refusal =
     author.kind === "socket" ? room.moderation.messageRefusal(author.att, now, req.cid) : undefined;
   return refusal ? { kind: "refused", error: refusal } : undefined;
 }
 
 /**
- * Checks, stores and delivers one message: `ackTo` (the sending socket) gets its
- * ack before its own copy of the broadcast. Synchronous from check to broadcast,
- * so no other event runs in between and seqs go out in order.
+ * Step 3: stores the message under the next seq, acks it to `ackTo`, then
+ * sends it to every socket. Synchronous from the append to the broadcast, so no
+ * other event runs in between and seqs go out in order.
  */
-export function postMessage(
-  room: RoomDO,
+function store(
+  room: RoomContext,
   author: MessageAuthor,
   req: MessageRequest,
   now: number,
-  ackTo?: WebSocket,
+  ackTo: WebSocket | undefined,
 ): MessageOutcome {
-  const early = answerEarly(room, author, req, now, ackTo);
-  if (early) return early;
-  const from = author.kind === "socket" ? author.att.user : author.from;
+  const from = fromOf(author);
   const stored = room.append({ userId: senderId(author), cid: req.cid }, now, (seq, timestamp) => ({
     type: "room_message",
     id: crypto.randomUUID(),
@@ -101,32 +132,19 @@ export function postMessage(
     ...(req.cid !== undefined ? { cid: req.cid } : {}),
   }));
   if (author.kind === "socket") room.moderation.slowMode.sent(author.att.user.id, stored.timestamp);
-  if (ackTo) ack(ackTo, stored, req.cid);
+  if (ackTo) sendFrame(ackTo, ackFrame(stored, req.cid));
   broadcast(room.sockets(), stored satisfies RoomMessageFrame);
   return { kind: "stored", message: stored };
 }
 
-/** {@link admitMessage}, with a retry's original ack sent to `ackTo`: the outcome, unless the message may be stored. */
-function answerEarly(
-  room: RoomDO,
-  author: MessageAuthor,
-  req: MessageRequest,
-  now: number,
-  ackTo: WebSocket | undefined,
-): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
-  const admitted = admitMessage(room, author, req, now);
-  if (admitted?.kind === "retry" && ackTo) ack(ackTo, admitted.message, req.cid);
-  return admitted;
+/** The id retries are keyed by: the token's `sub`. */
+function senderId(author: MessageAuthor): string {
+  return author.kind === "socket" ? author.att.user.id : author.service.id;
 }
 
-function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
-  sendFrame(ws, {
-    type: "ack",
-    ...(cid !== undefined ? { cid } : {}),
-    id: message.id,
-    seq: message.seq,
-    timestamp: message.timestamp,
-  } satisfies AckFrame);
+/** The author shown. */
+function fromOf(author: MessageAuthor): UserRef {
+  return author.kind === "socket" ? author.att.user : author.from;
 }
 
 /**
@@ -137,34 +155,4 @@ function ack(ws: WebSocket, message: AckFields, cid: string | undefined): void {
  */
 export function afterOutcome<T, R>(outcome: T | Promise<T>, then: (settled: T) => R): R | Promise<R> {
   return outcome instanceof Promise ? outcome.then(then) : then(outcome);
-}
-
-/**
- * {@link postMessage}, asking the pre-publish hook first when one is configured.
- * Without a hook this is postMessage itself, synchronously (no await is added to
- * the message path). With one, the checks run at once (a refused or retried
- * message never reaches the hook), the hook is asked, and the verdict is applied
- * in arrival order: a rejection is `error forbidden`; otherwise the (possibly
- * rewritten) message goes through postMessage, which checks the retry, mute and
- * slow mode again, since other frames ran while the hook was asked.
- */
-export function submitMessage(
-  room: RoomDO,
-  author: MessageAuthor,
-  req: MessageRequest,
-  now: number,
-  ackTo?: WebSocket,
-): MessageOutcome | Promise<MessageOutcome> {
-  const hook = room.publishHook;
-  if (!hook) return postMessage(room, author, req, now, ackTo);
-  const early = answerEarly(room, author, req, now, ackTo);
-  if (early) return early;
-  const from = author.kind === "socket" ? author.att.user : author.from;
-  const verdict = hook.ask({ room: req.room, from, content: req.content, cid: req.cid }, now);
-  return hook.inOrder(verdict, (decided): MessageOutcome => {
-    if (decided.kind === "reject") {
-      return { kind: "refused", error: errorFrame(ErrorCode.Forbidden, decided.reason, { ref: req.cid }) };
-    }
-    return postMessage(room, author, { ...req, content: decided.content }, Date.now(), ackTo);
-  });
 }

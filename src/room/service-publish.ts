@@ -1,13 +1,14 @@
 /**
  * The room's side of `POST /v1/rooms/:room/messages`: a backend with a service
  * token posts a message through the room's one message path
- * ({@link postMessage}), under its own per-service rate limit
+ * ({@link submitMessage}), under its own per-service rate limit
  * (`SERVICE_RATE_PER_MINUTE`, a bucket table of its own beside users' frames).
  * The worker has already checked the token, its role and the body.
  */
+import type { AckFields } from "../hibernation/ack-frame";
 import type { ErrorFrame, UserRef } from "../protocol/frames";
-import type { RoomDO } from "./room-do";
-import { type AckFields, submitMessage } from "./room-message";
+import type { RoomContext } from "./room-context";
+import { submitMessage } from "./room-message";
 
 /** What the worker asks the room (RPC). */
 export interface PublishRequest {
@@ -30,7 +31,7 @@ export type PublishOutcome =
  * retries included, as every frame does on a socket), then posted.
  */
 export function publishForService(
-  room: RoomDO,
+  room: RoomContext,
   req: PublishRequest,
   now: number,
 ): PublishOutcome | Promise<PublishOutcome> {

@@ -27,11 +27,15 @@
  * room's own alarm once no connection is left (no event may follow them).
  */
 import type { Config } from "../config";
-import { readAttachment, type SocketAttachment } from "../hibernation/attachment";
 import { bump, type Counts, diffCounts, latencyBucket, type MessageKind, parseCounts } from "./counts";
 import { takeTally } from "./frame-tally";
 import type { ReportAck, SourceKind, SourceReport } from "./report";
 import { statsObject } from "./stats-client";
+
+/** What the counters read of a live connection: whose it is, and a room's name. */
+export interface CountedConnection {
+  att: { user: { id: string }; room?: string };
+}
 
 /** The counters of one object, saved alongside its state. */
 export class ObjectCounters {
@@ -55,6 +59,8 @@ export class ObjectCounters {
     private readonly env: Env,
     private readonly config: Pick<Config, "statsFlushMs">,
     private readonly kind: SourceKind,
+    /** The object's live connections: open sockets it has not closed or seen close. */
+    private readonly connections: () => readonly CountedConnection[],
   ) {
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS stats_counts (id INTEGER PRIMARY KEY CHECK (id = 0), epoch INTEGER NOT NULL, counts TEXT NOT NULL)",
@@ -200,11 +206,9 @@ export class ObjectCounters {
   #live(): { active: number; name: string | undefined } {
     let active = 0;
     let name: string | undefined;
-    for (const ws of this.ctx.getWebSockets()) {
-      // A socket the client closed can linger in the list, closing, with its attachment unchanged.
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      const att = readAttachment<SocketAttachment & { room?: string }>(ws);
-      if (!att || att.left) continue;
+    // Open sockets only: one the client closed can linger in the list, closing,
+    // with its attachment unchanged.
+    for (const { att } of this.connections()) {
       active += 1;
       name ??= this.kind === "room" ? att.room : att.user.id;
     }

@@ -2,26 +2,14 @@
  * What an inbox does with each valid client frame (after size, schema and rate
  * limit checks). One function per frame type, dispatched by `type`.
  */
-import type { SocketAttachment } from "../hibernation/attachment";
 import { errorFrame } from "../hibernation/error-frame";
-import type { FrameHandlers } from "../hibernation/hibernating-object";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
 import type { InboxHistoryFrame, ReadMarkedFrame } from "../protocol/frames";
-import { type InboxClientFrame, privateRequest } from "../protocol/schemas";
-import type { UserDO } from "./user-do";
+import type { InboxHandlers } from "./inbox-context";
+import { privateMessage } from "./private-message";
 
-type InboxHandlers = FrameHandlers<UserDO, SocketAttachment, InboxClientFrame>;
 type Handler<T extends keyof InboxHandlers> = InboxHandlers[T];
-
-const privateMessage: Handler<"private_message"> = async (inbox, ws, att, frame) => {
-  // The content policy is applied where the sender's socket is (its IP takes the strike).
-  if (!inbox.abuse.admitsContent(att, frame.content, "private")) {
-    sendFrame(ws, errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: frame.cid }));
-    return;
-  }
-  sendFrame(ws, await inbox.send(att.user, privateRequest(frame)));
-};
 
 /**
  * Marks a conversation read: stored here, told to the owner's other sockets
@@ -49,11 +37,11 @@ const read: Handler<"read"> = async (inbox, ws, att, frame) => {
     upTo,
     unread: inbox.store.countAfter(frame.with, frame.with, upTo),
   } satisfies ReadMarkedFrame);
-  await inbox.inboxOf(frame.with).readBy(frame.with, att.user, upTo);
+  await inbox.tellRead(frame.with, att.user, upTo);
 };
 
 const history: Handler<"history"> = (inbox, ws, _att, frame) => {
-  const page = inbox.store.page(frame, inbox.pageSize(), frame.with);
+  const page = inbox.page(frame, frame.with);
   sendFrame(ws, {
     type: "history",
     ...(frame.with !== undefined ? { with: frame.with } : {}),

@@ -12,6 +12,7 @@
  * inbox, and is acked, so neither inbox ever holds a second copy and the
  * sender's inbox never shows a message the recipient does not have.
  */
+import { ackFrame } from "../hibernation/ack-frame";
 import type { SocketAttachment } from "../hibernation/attachment";
 import { errorFrame } from "../hibernation/error-frame";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
@@ -37,6 +38,7 @@ import {
   type PrivateMessageRequest,
 } from "../protocol/schemas";
 import { Conversations } from "./conversations";
+import type { InboxContext } from "./inbox-context";
 import { inboxHandlers } from "./inbox-handlers";
 
 /** A message on its way to the recipient's inbox (no seq yet). */
@@ -51,17 +53,32 @@ export interface Delivered {
 
 const OWNER_KEY = "owner";
 
-/** The Durable Object behind one user's inbox. */
-export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame> {
-  readonly store: MessageLog<PrivateMessageFrame>;
-  readonly conversations: Conversations;
+/**
+ * The Durable Object behind one user's inbox. Its public methods are its RPC
+ * surface; its parts are private, and its handlers see them through `handlerContext`.
+ */
+export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame, InboxContext> {
+  private readonly store: MessageLog<PrivateMessageFrame>;
+  private readonly conversations: Conversations;
   /** Sends run one at a time, so the recipient gets them in the order they were sent. */
   #sending: Promise<unknown> = Promise.resolve();
+  protected override readonly handlers = inboxHandlers;
+  protected override readonly handlerContext: InboxContext;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env, inboxFrameSchema, "inbox");
     this.store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
     this.conversations = new Conversations(ctx.storage.sql);
+    this.handlerContext = {
+      abuse: this.abuse,
+      store: this.store,
+      conversations: this.conversations,
+      sockets: () => ctx.getWebSockets(),
+      page: (req, peer) => this.store.page(req, this.pageSize(), peer),
+      // The inbox socket's frame already took its token from this inbox's bucket.
+      sendPrivate: (from, req) => this.#send(from, req),
+      tellRead: (peer, by, upTo) => this.#inboxOf(peer).readBy(peer, by, upTo),
+    };
   }
 
   /** Accepts an inbox upgrade forwarded (and authenticated) by the worker. */
@@ -95,7 +112,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
         retryAfterMs: verdict.retryAfterMs,
       });
     }
-    return this.send(from, req);
+    return this.#send(from, req);
   }
 
   /**
@@ -103,7 +120,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
    * then in this one, delivers it to both users' inbox sockets and returns the
    * ack. A retried `cid` gets the original ack.
    */
-  send(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame | ErrorFrame> {
+  #send(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame | ErrorFrame> {
     if (req.to === from.id) {
       const refusal = errorFrame(ErrorCode.InvalidMessage, "to: you cannot send yourself a private message", {
         ref: req.cid,
@@ -149,18 +166,16 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     return { with: peer, ...this.store.page(req, this.pageSize(), peer) };
   }
 
-  protected override readonly handlers = inboxHandlers;
-
-  /** The other user's inbox. */
-  inboxOf(userId: string): DurableObjectStub<UserDO> {
+  /** Another user's inbox. */
+  #inboxOf(userId: string): DurableObjectStub<UserDO> {
     return this.env.USER.getByName(userId);
   }
 
   async #sendNow(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame> {
     // Already in this inbox: the attempt completed, only its ack was lost.
     const retried = req.cid !== undefined ? this.store.findByCid(from.id, req.cid) : undefined;
-    if (retried) return ackOf(retried);
-    const { message, recipient } = await this.inboxOf(req.to).deliver({
+    if (retried) return ackFrame(retried, retried.cid);
+    const { message, recipient } = await this.#inboxOf(req.to).deliver({
       id: crypto.randomUUID(),
       from,
       to: req.to,
@@ -182,7 +197,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     // in the append's commit.
     this.counters.message("private");
     this.counters.settle(Date.now(), true);
-    return ackOf(stored);
+    return ackFrame(stored, stored.cid);
   }
 
   /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */
@@ -224,14 +239,4 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   #owner(id: string): UserRef {
     return this.ctx.storage.kv.get<UserRef>(OWNER_KEY) ?? { id, name: id };
   }
-}
-
-function ackOf(message: PrivateMessageFrame): AckFrame {
-  return {
-    type: "ack",
-    ...(message.cid !== undefined ? { cid: message.cid } : {}),
-    id: message.id,
-    seq: message.seq,
-    timestamp: message.timestamp,
-  } satisfies AckFrame;
 }

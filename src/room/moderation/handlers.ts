@@ -22,8 +22,7 @@ import { CloseCode, ErrorCode } from "../../protocol/codes";
 import type { MessageDeletedFrame, ModerationFrame, RoomMessageFrame, UserRef } from "../../protocol/frames";
 import type { ClientFrameOf } from "../../protocol/schemas";
 import type { ConnectionAttachment } from "../attachment";
-import type { Handler } from "../frame-handlers";
-import type { RoomDO } from "../room-do";
+import type { Handler, RoomContext } from "../room-context";
 import type { RestrictionKind, Restrictions } from "./restrictions";
 
 type TargetFrame = ClientFrameOf<"kick" | "ban" | "mute">;
@@ -101,7 +100,7 @@ export const moderationHandlers: {
  * target, or undefined when the actor may not restrict them (already refused).
  */
 function restrict(
-  room: RoomDO,
+  room: RoomContext,
   ws: WebSocket,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"ban" | "mute">,
@@ -118,7 +117,7 @@ function restrict(
 
 /** Lifts a ban or mute (`not_found` when none is in force) and announces it. */
 function lift(
-  room: RoomDO,
+  room: RoomContext,
   ws: WebSocket,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"unban" | "unmute">,
@@ -135,7 +134,7 @@ function lift(
   act(room, ws, action(att, frame.type, now, { target: lifted.user }), frame.cid);
 }
 
-function restrictionsOf(room: RoomDO, kind: RestrictionKind): Restrictions {
+function restrictionsOf(room: RoomContext, kind: RestrictionKind): Restrictions {
   return kind === "ban" ? room.moderation.bans : room.moderation.mutes;
 }
 
@@ -155,7 +154,7 @@ function mayModerate(ws: WebSocket, att: ConnectionAttachment, cid: string | und
  * undefined (after refusing) when the actor may not act on them.
  */
 function resolveTarget(
-  room: RoomDO,
+  room: RoomContext,
   ws: WebSocket,
   att: ConnectionAttachment,
   frame: TargetFrame,
@@ -177,7 +176,7 @@ function resolveTarget(
 }
 
 /** A user who is not connected: their name from a ban, a mute or the presence list, else their id. */
-function knownUser(room: RoomDO, userId: string): UserRef {
+function knownUser(room: RoomContext, userId: string): UserRef {
   const now = Date.now();
   return (
     room.moderation.bans.active(userId, now)?.user ??
@@ -196,7 +195,7 @@ function action(
 }
 
 /** Audits and broadcasts an action; the acting socket's copy carries its `cid`. */
-function act(room: RoomDO, ws: WebSocket, frame: ModerationFrame, cid?: string): void {
+function act(room: RoomContext, ws: WebSocket, frame: ModerationFrame, cid?: string): void {
   room.moderation.log.record(frame);
   room.events?.moderation(frame);
   broadcast(room.sockets(), frame, ws);
@@ -204,7 +203,7 @@ function act(room: RoomDO, ws: WebSocket, frame: ModerationFrame, cid?: string):
 }
 
 /** Closes a kicked or banned user's sockets with 4003 (announced at once: no presence grace). */
-function closeAll(room: RoomDO, connections: Connection<ConnectionAttachment>[], reason: string): void {
+function closeAll(room: RoomContext, connections: Connection<ConnectionAttachment>[], reason: string): void {
   for (const { ws, att } of connections) room.depart(ws, att, CloseCode.Kicked, reason);
 }
 
