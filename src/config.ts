@@ -92,6 +92,8 @@ export interface EventWebhookConfig {
   retryBaseMs: number;
   /** Pending events a room keeps before dropping the oldest. */
   queueLimit: number;
+  /** `private_message.created` carries the content (`EVENT_WEBHOOK_PRIVATE_CONTENT="true"`); else metadata only. */
+  privateContent: boolean;
 }
 
 /** The pre-publish hook (docs/webhooks.md). */
@@ -207,6 +209,7 @@ function eventWebhook(vars: VarSource): EventWebhookConfig | undefined {
     maxAttempts: positiveInt(vars, "EVENT_WEBHOOK_MAX_ATTEMPTS", 8),
     retryBaseMs: positiveInt(vars, "EVENT_WEBHOOK_RETRY_MS", 1000),
     queueLimit: positiveInt(vars, "EVENT_WEBHOOK_QUEUE_LIMIT", 1000),
+    privateContent: vars.EVENT_WEBHOOK_PRIVATE_CONTENT === "true",
   };
 }
 

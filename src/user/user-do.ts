@@ -39,6 +39,7 @@ import {
 } from "../protocol/schemas";
 import { Conversations } from "./conversations";
 import type { InboxContext } from "./inbox-context";
+import { InboxEvents } from "./inbox-events";
 import { inboxHandlers } from "./inbox-handlers";
 
 /** A message on its way to the recipient's inbox (no seq yet). */
@@ -60,6 +61,8 @@ const OWNER_KEY = "owner";
 export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame, InboxContext> {
   private readonly store: MessageLog<PrivateMessageFrame>;
   private readonly conversations: Conversations;
+  /** `private_message.created` webhooks of messages this user sends; undefined without `EVENT_WEBHOOK_URL`. */
+  private readonly events: InboxEvents | undefined;
   /** Sends run one at a time, so the recipient gets them in the order they were sent. */
   #sending: Promise<unknown> = Promise.resolve();
   protected override readonly handlers = inboxHandlers;
@@ -69,6 +72,15 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     super(ctx, env, inboxFrameSchema, "inbox");
     this.store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
     this.conversations = new Conversations(ctx.storage.sql);
+    const webhook = this.config.eventWebhook;
+    this.events = webhook
+      ? new InboxEvents(
+          ctx,
+          webhook,
+          (due) => this.ensureAlarmBy(due),
+          () => this.counters.failure("webhook"),
+        )
+      : undefined;
     this.handlerContext = {
       abuse: this.abuse,
       store: this.store,
@@ -192,7 +204,8 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
       timestamp: message.timestamp,
       ...(message.cid !== undefined ? { cid: message.cid } : {}),
     };
-    const stored = this.#append(delivery, req.to, message.seq, recipient);
+    // The sender's copy reports the message to the webhook, in its own commit.
+    const stored = this.#append(delivery, req.to, message.seq, recipient, this.events);
     // Counted once, with the sender's copy (the recipient's is the same message),
     // in the append's commit.
     this.counters.message("private");
@@ -201,7 +214,13 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   }
 
   /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */
-  #append(delivery: Delivery, thread: string, link: number | null, peer: UserRef): PrivateMessageFrame {
+  #append(
+    delivery: Delivery,
+    thread: string,
+    link: number | null,
+    peer: UserRef,
+    events?: InboxEvents,
+  ): PrivateMessageFrame {
     const message = this.store.append(
       { userId: delivery.from.id, cid: delivery.cid, thread, link },
       delivery.timestamp,
@@ -215,7 +234,11 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
         timestamp,
         ...(delivery.cid !== undefined ? { cid: delivery.cid } : {}),
       }),
-      (seq) => this.conversations.touch(peer, seq),
+      (seq, frame) => {
+        this.conversations.touch(peer, seq);
+        // In the append's transaction: the event is stored iff the message is.
+        events?.privateMessageSent(frame);
+      },
     );
     broadcast(this.sockets(), message);
     return message;
@@ -238,5 +261,11 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   #owner(id: string): UserRef {
     return this.ctx.storage.kv.get<UserRef>(OWNER_KEY) ?? { id, name: id };
+  }
+
+  /** The sweep (base class), then the webhook retries that are due, awaited (see WebhookEvents). */
+  override async alarm(): Promise<void> {
+    await super.alarm();
+    await this.events?.retry();
   }
 }

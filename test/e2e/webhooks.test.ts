@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PublishResult } from "../../src/protocol/frames";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { useWebhookReceiver } from "./webhook-fixture";
-import { joinRoom, type RunningWorker } from "./worker-harness";
+import { joinRoom, openInbox, type RunningWorker } from "./worker-harness";
 
 const SECRET = `whsec_${Buffer.from("roomcast-e2e-webhook-secret-32-bytes").toString("base64")}`;
 const fx = useWebhookReceiver(SECRET);
@@ -114,6 +114,54 @@ describe("moderation webhooks", () => {
       until: banned.until,
     });
     expect(ban).not.toHaveProperty("type");
+  });
+});
+
+describe("private message webhooks", () => {
+  const isPrivate = (id: string) => (d: { event?: { type?: string; data: Record<string, unknown> } }) =>
+    d.event?.type === "private_message.created" && d.event.data.id === id;
+
+  it("posts private_message.created once per message, from the sender's inbox, without the content", async () => {
+    const worker = await workerPosting("/ok");
+    const alice = await openInbox(
+      worker,
+      await signTestToken({ sub: `alice-${crypto.randomUUID()}`, name: "Alice" }),
+    );
+    fx.track(alice);
+    const bob = `bob-${crypto.randomUUID()}`;
+    alice.send({ type: "private_message", to: bob, content: "meet at 5?", cid: "pm1" });
+    const ack = await alice.frames.next("ack");
+    const [got] = await fx.receiver.waitFor(isPrivate(ack.id ?? ""));
+    expect(got?.verified).toBe(true);
+    expect(got?.event?.data).toEqual({
+      id: ack.id,
+      from: { id: alice.welcome.user.id, name: "Alice" },
+      to: bob,
+      timestamp: ack.timestamp,
+      length: "meet at 5?".length,
+    });
+    // A retry of the same cid is the same message: no second event.
+    alice.send({ type: "private_message", to: bob, content: "meet at 5?", cid: "pm1" });
+    await alice.frames.next("ack");
+    alice.send({ type: "private_message", to: bob, content: "a later one", cid: "pm2" });
+    const later = await alice.frames.next("ack");
+    await fx.receiver.waitFor(isPrivate(later.id ?? ""));
+    expect(fx.receiver.deliveries.filter(isPrivate(ack.id ?? "")).map((d) => d.id)).toHaveLength(1);
+  });
+
+  it("carries the content when EVENT_WEBHOOK_PRIVATE_CONTENT is true", async () => {
+    const worker = await workerPosting("/ok", { EVENT_WEBHOOK_PRIVATE_CONTENT: "true" });
+    const alice = await openInbox(worker, await signTestToken({ sub: `alice-${crypto.randomUUID()}` }));
+    fx.track(alice);
+    alice.send({
+      type: "private_message",
+      to: `bob-${crypto.randomUUID()}`,
+      content: "héllo 👋",
+      cid: "pm1",
+    });
+    const ack = await alice.frames.next("ack");
+    const [got] = await fx.receiver.waitFor(isPrivate(ack.id ?? ""));
+    expect(got?.event?.data).toMatchObject({ content: "héllo 👋", length: "héllo 👋".length });
   });
 });
 
