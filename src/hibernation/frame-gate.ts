@@ -31,7 +31,7 @@ export interface GateOwner {
   readonly abuse: Pick<AbuseReports, "strike" | "invalidFrame">;
 }
 
-/** A frame that passed (if any), and whether a token was taken (a write to a bucket). */
+/** A frame that passed (if any), and whether a token was taken (the event then saves the counters). */
 export interface Admission<F> {
   frame?: F;
   charged: boolean;

@@ -204,7 +204,8 @@ export abstract class HibernatingObject<
     // Written before any await, so a slower frame never writes back an older state.
     if ((dirty || changed) && !att.left) writeAttachment(ws, att);
     if (!pending && ackSerial() !== acks) this.counters.timeAck(now);
-    // A charged frame wrote its rate-limit bucket: the counters join that commit.
+    // Saved with every charged frame: a message's in the commit of its row (its
+    // bucket is written only now and then, see RateLimiter).
     this.counters.settle(now, charged);
     if (pending) {
       this.#inFlight.track(ws, pending);

@@ -3,8 +3,8 @@
  * object without waking anything or writing per message.
  *
  * In memory, they are bumped on the message path (a few additions). They are
- * saved in the object's SQLite only inside events that write anyway: a frame
- * (its rate-limit bucket and, for a message, the log append), an alarm, a
+ * saved in the object's SQLite only by some events: a frame that took a
+ * rate-limit token (a message's save joins its log append), an alarm, a
  * close the client started (the one write monitoring adds, made after the
  * close is answered, so nothing waits for it). An eviction between two
  * reports therefore loses nothing: the next report after the wake-up starts

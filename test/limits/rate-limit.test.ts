@@ -64,4 +64,22 @@ describe("rate limit", () => {
     expect((await alice.frames.closed()).code).toBe(4008);
     expect(alice.frames.all.filter((f) => f.type === "ack")).toHaveLength(BUDGET);
   });
+
+  it("gives no token back when the room is evicted in the middle of a flood", async () => {
+    const room = freshRoom();
+    const alice = await openRoom(room, { sub: "alice" });
+    const before = BUDGET / 2;
+    for (let i = 0; i < before; i++) alice.send({ type: "room_message", content: `a${i}`, cid: `a${i}` });
+    for (let i = 0; i < before; i++) await alice.frames.next("ack");
+    // Memory gone, storage and the socket kept: the bucket comes back from storage,
+    // which is never fuller than memory was (at most one token, the reserve, emptier).
+    await evictDurableObject(env.ROOM.getByName(room), { webSockets: "hibernate" });
+    for (let i = 0; i < BUDGET; i++) alice.send({ type: "room_message", content: `b${i}`, cid: `b${i}` });
+    const refused = await alice.frames.next("error");
+    expect(refused.code).toBe("rate_limited");
+    const acksAfter = alice.frames.all.filter((f) => f.type === "ack" && f.cid?.startsWith("b")).length;
+    expect(acksAfter).toBeLessThanOrEqual(BUDGET - before);
+    expect(acksAfter).toBeGreaterThanOrEqual(BUDGET - before - 1);
+    expect(refused.ref).toBe(`b${acksAfter}`);
+  });
 });
