@@ -9,9 +9,9 @@
  */
 import { ackFrame } from "../hibernation/ack-frame";
 import { errorFrame } from "../hibernation/error-frame";
+import type { Appended } from "../hibernation/message-log";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { FileShareFrame } from "../protocol/frames";
 import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
 import type { Poster } from "../room/moderation/room-moderation";
@@ -19,7 +19,15 @@ import type { RoomContext } from "../room/room-context";
 import { sanitizeFileName } from "./file-name";
 import type { FileRefusal } from "./file-refusal";
 import { headMatchesType, mediaType, SNIFF_BYTES } from "./file-types";
-import type { Admission, ShareOutcome, ShareRequest, StoredFile, UploadAdmission } from "./room-files";
+import type {
+  Admission,
+  ShareOutcome,
+  ShareRequest,
+  StoredEntry,
+  StoredFile,
+  StoredFileShare,
+  UploadAdmission,
+} from "./room-files";
 
 /** A kept `file_share` for this user's `cid` (a retry), or the refusal when the cid names a message. */
 function retryOf(
@@ -30,7 +38,15 @@ function retryOf(
 ): Exclude<Admission, { kind: "admitted" }> | undefined {
   if (cid === undefined) return undefined;
   const kept = room.store.findByCid(userId, cid);
-  if (kept === undefined) return undefined;
+  return kept === undefined ? undefined : keptOutcome(room, kept, now);
+}
+
+/** A kept entry under the share's `cid`: its original result if it is a file, else the refusal. */
+function keptOutcome(
+  room: RoomContext,
+  kept: StoredEntry,
+  now: number,
+): Exclude<Admission, { kind: "admitted" }> {
   if (kept.type === "file_share") return { kind: "retry", result: room.files.linkShare(kept, now) };
   return {
     kind: "refused",
@@ -82,7 +98,10 @@ export function shareFile(
   if (retry) return retry;
   const refusal = postingRefusal(room, poster, now) ?? room.files.quotaRefusal(req.file.size);
   if (refusal) return { kind: "refused", refusal };
-  const frame = store(room, req, now);
+  const appended = store(room, req, now);
+  // Checked just above in this same turn, so not expected; the insert would still catch it.
+  if (appended.kind === "kept") return keptOutcome(room, appended.frame, now);
+  const frame = room.files.linkShare(appended.frame, now);
   // Slow mode counts from this post, as from a message.
   room.moderation.slowMode.sent(req.user.id, frame.timestamp);
   // As for messages: the sender's ack comes before its own copy of the broadcast.
@@ -91,13 +110,13 @@ export function shareFile(
   return { kind: "shared", result: frame };
 }
 
-/** Stores the share (the file row and the message together); returns it as sent. */
+/** Stores the share (the file row and the message together), unless its `cid` names a kept entry. */
 function store(
   room: RoomContext,
   { room: roomName, user, file, cid }: ShareRequest,
   now: number,
-): FileShareFrame {
-  const stored = room.append(
+): Appended<StoredFileShare, StoredEntry> {
+  return room.append(
     { userId: user.id, cid },
     now,
     (seq, timestamp) => ({
@@ -113,7 +132,6 @@ function store(
     // The file's row in the same transaction: a message is never stored without it.
     (seq) => room.files.record(file, seq),
   );
-  return room.files.linkShare(stored, now);
 }
 
 // Standard base64 with padding; the seed sends no `data:` prefix.

@@ -6,6 +6,11 @@
  * sent afterwards until they are durable, so nothing is acked or broadcast
  * before it is stored.
  *
+ * A retry is detected by the insert itself: `(user_id, cid)` is unique, so an
+ * append whose author already has a kept message with that `cid` stores
+ * nothing, and only then is the original read (one statement per message, not
+ * a look-up before every insert).
+ *
  * An inbox keeps several conversations in one log: it opens the log with
  * `threads`, which adds two columns, `thread` (the conversation, i.e. the other
  * user's id, so one conversation can be paged) and `link` (the same message's
@@ -19,6 +24,13 @@ export interface LoggedFrame {
   seq: number;
   timestamp: number;
 }
+
+/**
+ * What an append did: stored the new frame, or stored nothing because the
+ * author's message with the same `cid` is still kept (a retry: `frame` is that
+ * original, which may be of another type than the one `build` makes).
+ */
+export type Appended<T, F> = { kind: "stored"; frame: T } | { kind: "kept"; frame: F };
 
 /** A page of frames in ascending seq. */
 export interface MessagePage<F> {
@@ -52,6 +64,7 @@ export class MessageLog<F extends LoggedFrame> {
   private readonly sql: SqlStorage;
   private readonly limit: number;
   private readonly insert: string;
+  private readonly findStatement: string;
   private readonly threads: boolean;
 
   constructor(
@@ -69,15 +82,13 @@ export class MessageLog<F extends LoggedFrame> {
       cid TEXT,
       frame TEXT NOT NULL${extra}
     )`);
-    sql.exec(
-      "CREATE UNIQUE INDEX IF NOT EXISTS messages_user_cid ON messages (user_id, cid) WHERE cid IS NOT NULL",
-    );
+    createCidIndex(sql);
     if (this.threads) {
       sql.exec("CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread, seq)");
     }
-    this.insert = this.threads
-      ? "INSERT INTO messages (seq, user_id, cid, frame, thread, link) VALUES (?, ?, ?, ?, ?, ?)"
-      : "INSERT INTO messages (seq, user_id, cid, frame) VALUES (?, ?, ?, ?)";
+    const statements = logStatements(this.threads);
+    this.insert = statements.insert;
+    this.findStatement = statements.findByCid;
     // The newest row is the log's state: trimming always keeps it, so seq and
     // the last timestamp need no table of their own (one write fewer per message).
     const newest = sql
@@ -99,54 +110,59 @@ export class MessageLog<F extends LoggedFrame> {
   }
 
   /**
-   * Stores the frame `build` makes for the next seq and trims the log.
+   * Stores the frame `build` makes for the next seq and trims the log, unless
+   * the author's message with the same `cid` is still kept: then nothing is
+   * stored, `extra` does not run, and that message comes back as `kept`.
    * Timestamps never decrease, even if the clock does. `extra` runs in the same
    * transaction, with the frame (an inbox updates its conversation there, a
-   * room stores its `message.created` event).
+   * room stores a file's row or its `message.created` event).
    */
   append<T extends F>(
     entry: LogEntry,
     now: number,
     build: (seq: number, timestamp: number) => T,
     extra?: (seq: number, frame: T) => void,
-  ): T {
+  ): Appended<T, F> {
     const seq = this.#seq + 1;
     const timestamp = Math.max(now, this.#lastTimestamp);
     const frame = build(seq, timestamp);
     const text = JSON.stringify(frame);
     const trim = seq > this.limit;
-    const write = (): void => {
-      if (this.threads) {
-        this.sql.exec(
-          this.insert,
-          seq,
-          entry.userId,
-          entry.cid ?? null,
-          text,
-          entry.thread,
-          entry.link ?? null,
-        );
-      } else {
-        this.sql.exec(this.insert, seq, entry.userId, entry.cid ?? null, text);
-      }
+    const write = (): boolean => {
+      const cursor = this.threads
+        ? this.sql.exec(
+            this.insert,
+            seq,
+            entry.userId,
+            entry.cid ?? null,
+            text,
+            entry.thread,
+            entry.link ?? null,
+          )
+        : this.sql.exec(this.insert, seq, entry.userId, entry.cid ?? null, text);
+      // Nothing written: the (user, cid) pair is taken (a seq clash would throw).
+      if (cursor.rowsWritten === 0) return false;
       if (trim) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
       extra?.(seq, frame);
+      return true;
     };
     // One statement is atomic by itself. Several go in one transaction: a failed
     // trim must not leave a stored row whose seq the log has not counted (the
     // next append would collide with it).
-    if (trim || extra) this.storage.transactionSync(write);
-    else write();
+    const stored = trim || extra ? this.storage.transactionSync(write) : write();
+    if (!stored) {
+      const kept = entry.cid === undefined ? undefined : this.findByCid(entry.userId, entry.cid);
+      if (!kept) throw new Error("message log: an insert stored nothing, yet no message holds its cid");
+      return { kind: "kept", frame: kept };
+    }
     this.#seq = seq;
     this.#lastTimestamp = timestamp;
-    return frame;
+    return { kind: "stored", frame };
   }
 
   /** The kept message a user sent with `cid`, if any (retries are answered with it). */
   findByCid(userId: string, cid: string): F | undefined {
-    const row = this.sql
-      .exec<{ frame: string }>("SELECT frame FROM messages WHERE user_id = ? AND cid = ?", userId, cid)
-      .toArray()[0];
+    const row = this.sql.exec<{ frame: string }>(this.findStatement, userId, cid).toArray()[0];
     return row ? (JSON.parse(row.frame) as F) : undefined;
   }
 
@@ -243,5 +259,40 @@ export class MessageLog<F extends LoggedFrame> {
       else rows.shift();
     }
     return { messages: rows.map((r) => JSON.parse(r.frame) as F), hasMore };
+  }
+}
+
+/**
+ * The log's statements on the message path, built once per log (the hot path
+ * reuses the same text); exported for the query-plan test.
+ */
+export function logStatements(threads: boolean) {
+  const columns = threads ? "seq, user_id, cid, frame, thread, link" : "seq, user_id, cid, frame";
+  const values = threads ? "?, ?, ?, ?, ?, ?" : "?, ?, ?, ?";
+  return {
+    // The conflict target names the partial index, so only a taken (user, cid)
+    // pair is ignored; a seq clash still throws.
+    insert: `INSERT INTO messages (${columns}) VALUES (${values}) ON CONFLICT (user_id, cid) WHERE cid IS NOT NULL DO NOTHING`,
+    findByCid: "SELECT frame FROM messages WHERE user_id = ? AND cid = ?",
+  };
+}
+
+/**
+ * The unique index retries are detected by. Every log has had it since its
+ * first version, so it normally exists already. Should a log lack it and hold
+ * a (user, cid) pair twice, the later rows lose their `cid` before it is built:
+ * a retry is then answered with the earliest, as the look-up without the index
+ * answered it.
+ */
+function createCidIndex(sql: SqlStorage): void {
+  const create =
+    "CREATE UNIQUE INDEX IF NOT EXISTS messages_user_cid ON messages (user_id, cid) WHERE cid IS NOT NULL";
+  try {
+    sql.exec(create);
+  } catch {
+    sql.exec(
+      "UPDATE messages SET cid = NULL WHERE cid IS NOT NULL AND seq NOT IN (SELECT MIN(seq) FROM messages WHERE cid IS NOT NULL GROUP BY user_id, cid)",
+    );
+    sql.exec(create);
   }
 }

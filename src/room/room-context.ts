@@ -8,7 +8,7 @@
 import type { Config } from "../config";
 import type { RoomFiles, StoredEntry } from "../files/room-files";
 import type { FrameHandlers } from "../hibernation/frame-dispatch";
-import type { LogEntry, MessageLog, MessagePage } from "../hibernation/message-log";
+import type { Appended, LogEntry, MessageLog, MessagePage } from "../hibernation/message-log";
 import type { RateLimiter } from "../hibernation/rate-limiter";
 import type { CloseCode } from "../protocol/codes";
 import type { HistoryEntry } from "../protocol/frames";
@@ -43,13 +43,15 @@ export interface RoomContext extends PrivateSender {
   /**
    * Stores the next entry of the history (`extra` runs in the same transaction);
    * the objects of files it trims out are deleted, and the message is counted.
+   * A `cid` its author already used for a kept entry stores nothing (a retry):
+   * that entry comes back as `kept` (see MessageLog.append).
    */
   append<T extends StoredEntry>(
     entry: LogEntry,
     now: number,
     build: (seq: number, timestamp: number) => T,
     extra?: (seq: number) => void,
-  ): T;
+  ): Appended<T, StoredEntry>;
   /** A history page as sent: files carry links signed at `now`. */
   page(req: HistoryRequest, now: number): MessagePage<HistoryEntry>;
 }

@@ -8,7 +8,7 @@
  */
 import type { Config } from "../config";
 import type { RoomFiles, StoredEntry } from "../files/room-files";
-import type { LogEntry, MessageLog, MessagePage } from "../hibernation/message-log";
+import type { Appended, LogEntry, MessageLog, MessagePage } from "../hibernation/message-log";
 import type { HistoryEntry } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
 import type { ObjectCounters } from "../stats/object-counters";
@@ -31,7 +31,7 @@ export class RoomHistory implements Pick<RoomContext, "append" | "page"> {
     now: number,
     build: (seq: number, timestamp: number) => T,
     extra?: (seq: number) => void,
-  ): T {
+  ): Appended<T, StoredEntry> {
     const events = this.events;
     const inTransaction = events
       ? (seq: number, stored: T) => {
@@ -40,10 +40,12 @@ export class RoomHistory implements Pick<RoomContext, "append" | "page"> {
           events.messageCreated(stored, now);
         }
       : extra;
-    const stored = this.store.append(entry, now, build, inTransaction);
-    this.files.trimmedTo(stored.seq - this.config.historyLimit + 1);
-    this.counters.message(stored.type === "file_share" ? "file" : "room");
-    return stored;
+    const appended = this.store.append(entry, now, build, inTransaction);
+    // A retry stored nothing: nothing trimmed, nothing to count.
+    if (appended.kind === "kept") return appended;
+    this.files.trimmedTo(appended.frame.seq - this.config.historyLimit + 1);
+    this.counters.message(appended.frame.type === "file_share" ? "file" : "room");
+    return appended;
   }
 
   /** See {@link RoomContext.page}. */

@@ -4,12 +4,15 @@
  * and parse) or a service's `POST /v1/rooms/:room/messages` (service-publish.ts,
  * after its own rate limit). {@link submitMessage} reads top to bottom:
  *
- * 1. {@link check}: what needs no write: the content policy, a `cid` retry
- *    (answered with its original ack), mute and slow mode (users only);
+ * 1. {@link check}: what needs no write: the content policy, mute and slow
+ *    mode (users only), and a `cid` retry where one of those would refuse it or
+ *    a hook is about to be asked;
  * 2. the pre-publish hook, if one is configured: the path's one suspension
  *    point (without a hook, nothing here awaits);
  * 3. {@link store}: the next seq in the log, the sender's ack, then the
- *    fan-out to every socket (the sender's own copy after its ack).
+ *    fan-out to every socket (the sender's own copy after its ack); or, when
+ *    the insert finds the author's `cid` already kept (a retry), only the
+ *    original's ack.
  *
  * So a published message is checked, stored, de-duplicated and delivered
  * exactly as a typed one is. Docs: docs/architecture.md, "The message path".
@@ -55,9 +58,9 @@ export function submitMessage(
   now: number,
   ackTo?: WebSocket,
 ): MessageOutcome | Promise<MessageOutcome> {
-  const early = check(room, author, req, now, ackTo);
-  if (early) return early;
   const hook = room.publishHook;
+  const early = check(room, author, req, now, ackTo, hook !== undefined);
+  if (early) return early;
   if (!hook) return store(room, author, req, now, ackTo);
 
   // ── The suspension point. ── The hook is asked; the input gate opens and other
@@ -72,15 +75,24 @@ export function submitMessage(
     // another frame may have stored this cid, or muted or slowed the sender.
     const asDecided = { ...req, content: decided.content };
     const later = Date.now();
-    return check(room, author, asDecided, later, ackTo) ?? store(room, author, asDecided, later, ackTo);
+    return (
+      check(room, author, asDecided, later, ackTo, false) ?? store(room, author, asDecided, later, ackTo)
+    );
   });
 }
 
 /**
- * Step 1, the checks that need no write: the content policy, then a retried
- * `cid` (its original ack goes to `ackTo`), then mute and slow mode, answered
- * from memory (see RoomModeration; a service is a trusted backend, above
- * both, like an admin). Undefined when the message may be stored.
+ * Step 1, the checks that need no write: the content policy, then mute and
+ * slow mode, answered from memory (see RoomModeration; a service is a trusted
+ * backend, above both, like an admin). Undefined when the message may be
+ * stored.
+ *
+ * A retry of a message that is still kept gets its original ack (sent to
+ * `ackTo`) and is neither stored nor broadcast again. The insert itself
+ * detects it (step 3, MessageLog.append), so it is looked up here only first
+ * thing when `lookUp` (before the hook: a retry never reaches it), or before a
+ * mute or slow mode refuses it (a muted or slowed sender's retry of an
+ * accepted message is still acked).
  */
 function check(
   room: RoomContext,
@@ -88,6 +100,7 @@ function check(
   req: MessageRequest,
   now: number,
   ackTo: WebSocket | undefined,
+  lookUp: boolean,
 ): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
   const subject = author.kind === "socket" ? author.att : { user: author.service };
   if (!room.abuse.admitsContent(subject, req.content, req.room)) {
@@ -96,22 +109,32 @@ function check(
       error: errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: req.cid }),
     };
   }
-  // A retry of a message that is still kept gets its original ack, and is
-  // neither stored nor broadcast again.
-  const kept = req.cid !== undefined ? room.store.findByCid(senderId(author), req.cid) : undefined;
-  if (kept) {
-    if (ackTo) sendFrame(ackTo, ackFrame(kept, req.cid));
-    return { kind: "retry", message: kept };
-  }
+  const retry = lookUp ? retryOf(room, author, req, ackTo) : undefined;
+  if (retry) return retry;
   const refusal =
     author.kind === "socket" ? room.moderation.messageRefusal(author.att, now, req.cid) : undefined;
-  return refusal ? { kind: "refused", error: refusal } : undefined;
+  if (!refusal) return undefined;
+  return (lookUp ? undefined : retryOf(room, author, req, ackTo)) ?? { kind: "refused", error: refusal };
+}
+
+/** The retry outcome (its original ack sent to `ackTo`) when the author's `cid` names a kept message. */
+function retryOf(
+  room: RoomContext,
+  author: MessageAuthor,
+  req: MessageRequest,
+  ackTo: WebSocket | undefined,
+): { kind: "retry"; message: AckFields } | undefined {
+  const kept = req.cid !== undefined ? room.store.findByCid(senderId(author), req.cid) : undefined;
+  if (!kept) return undefined;
+  if (ackTo) sendFrame(ackTo, ackFrame(kept, req.cid));
+  return { kind: "retry", message: kept };
 }
 
 /**
  * Step 3: stores the message under the next seq, acks it to `ackTo`, then
- * sends it to every socket. Synchronous from the append to the broadcast, so no
- * other event runs in between and seqs go out in order.
+ * sends it to every socket (a retry: only the original's ack). Synchronous
+ * from the append to the broadcast, so no other event runs in between and seqs
+ * go out in order.
  */
 function store(
   room: RoomContext,
@@ -121,7 +144,7 @@ function store(
   ackTo: WebSocket | undefined,
 ): MessageOutcome {
   const from = fromOf(author);
-  const stored = room.append({ userId: senderId(author), cid: req.cid }, now, (seq, timestamp) => ({
+  const appended = room.append({ userId: senderId(author), cid: req.cid }, now, (seq, timestamp) => ({
     type: "room_message",
     id: crypto.randomUUID(),
     seq,
@@ -131,6 +154,12 @@ function store(
     content: req.content,
     ...(req.cid !== undefined ? { cid: req.cid } : {}),
   }));
+  if (appended.kind === "kept") {
+    // A retry: the insert found the author's cid kept and stored nothing.
+    if (ackTo) sendFrame(ackTo, ackFrame(appended.frame, req.cid));
+    return { kind: "retry", message: appended.frame };
+  }
+  const stored = appended.frame;
   if (author.kind === "socket") room.moderation.slowMode.sent(author.att.user.id, stored.timestamp);
   if (ackTo) sendFrame(ackTo, ackFrame(stored, req.cid));
   broadcast(room.sockets(), stored satisfies RoomMessageFrame);

@@ -17,7 +17,7 @@ import type { SocketAttachment } from "../hibernation/attachment";
 import { errorFrame } from "../hibernation/error-frame";
 import { notFoundResponse, readForwardedUpgrade } from "../hibernation/forwarded-upgrade";
 import { HibernatingObject } from "../hibernation/hibernating-object";
-import { MessageLog } from "../hibernation/message-log";
+import { type Appended, MessageLog } from "../hibernation/message-log";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
@@ -148,13 +148,13 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   /** Stores a message in this (the recipient's) inbox, unless the same `cid` already did (RPC from the sender's inbox). */
   deliver(delivery: Delivery): Delivered {
     const recipient = this.#owner(delivery.to);
-    const { from, cid } = delivery;
-    const existing = cid !== undefined ? this.store.findByCid(from.id, cid) : undefined;
-    if (existing) return { message: existing, recipient };
-    const message = this.#append(delivery, from.id, null, from);
+    const { from } = delivery;
+    // A retried cid stores nothing: the insert finds the original (MessageLog.append).
+    const appended = this.#append(delivery, from.id, null, from);
+    if (appended.kind === "kept") return { message: appended.frame, recipient };
     // Its deliveries to this inbox's sockets join the append's commit.
     this.counters.settle(Date.now(), true);
-    return { message, recipient };
+    return { message: appended.frame, recipient };
   }
 
   /**
@@ -184,7 +184,9 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
   }
 
   async #sendNow(from: UserRef, req: PrivateMessageRequest): Promise<AckFrame> {
-    // Already in this inbox: the attempt completed, only its ack was lost.
+    // Already in this inbox: the attempt completed, only its ack was lost. Looked
+    // up before the RPC (not left to the insert below): a retry must not reach the
+    // recipient, whose inbox may have trimmed its copy and would store it again.
     const retried = req.cid !== undefined ? this.store.findByCid(from.id, req.cid) : undefined;
     if (retried) return ackFrame(retried, retried.cid);
     const { message, recipient } = await this.#inboxOf(req.to).deliver({
@@ -205,7 +207,10 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
       ...(message.cid !== undefined ? { cid: message.cid } : {}),
     };
     // The sender's copy reports the message to the webhook, in its own commit.
-    const stored = this.#append(delivery, req.to, message.seq, recipient, this.events);
+    const appended = this.#append(delivery, req.to, message.seq, recipient, this.events);
+    // Sends run one at a time and the look-up above found none: kept only if storage changed under us.
+    if (appended.kind === "kept") return ackFrame(appended.frame, appended.frame.cid);
+    const stored = appended.frame;
     // Counted once, with the sender's copy (the recipient's is the same message),
     // in the append's commit.
     this.counters.message("private");
@@ -213,15 +218,18 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     return ackFrame(stored, stored.cid);
   }
 
-  /** Appends to this inbox's log and conversation in one transaction, then tells the owner's sockets. */
+  /**
+   * Appends to this inbox's log and conversation in one transaction, then tells
+   * the owner's sockets; a `cid` already kept for its author stores and tells nothing.
+   */
   #append(
     delivery: Delivery,
     thread: string,
     link: number | null,
     peer: UserRef,
     events?: InboxEvents,
-  ): PrivateMessageFrame {
-    const message = this.store.append(
+  ): Appended<PrivateMessageFrame, PrivateMessageFrame> {
+    const appended = this.store.append(
       { userId: delivery.from.id, cid: delivery.cid, thread, link },
       delivery.timestamp,
       (seq, timestamp) => ({
@@ -240,8 +248,8 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
         events?.privateMessageSent(frame);
       },
     );
-    broadcast(this.sockets(), message);
-    return message;
+    if (appended.kind === "stored") broadcast(this.sockets(), appended.frame);
+    return appended;
   }
 
   #summaries(): ConversationSummary[] {
