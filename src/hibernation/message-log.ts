@@ -11,12 +11,18 @@
  * nothing, and only then is the original read (one statement per message, not
  * a look-up before every insert).
  *
+ * Trimming goes by amount: the log shows exactly the latest `limit` messages
+ * (every read stops at the oldest of them), while the rows below wait until
+ * there are a batch of them (trimBatch: a tenth of the limit, at most 1,000)
+ * and go in one statement, instead of a delete with every message.
+ *
  * An inbox keeps several conversations in one log: it opens the log with
  * `threads`, which adds two columns, `thread` (the conversation, i.e. the other
  * user's id, so one conversation can be paged) and `link` (the same message's
  * seq in the other user's log, for read receipts). A room's log has neither.
  */
 import type { HistoryRequest } from "../protocol/schemas";
+import { createLogTables, logStatements, trimBatch } from "./message-log-schema";
 
 /** What every logged frame has. */
 export interface LoggedFrame {
@@ -50,7 +56,7 @@ export interface LogEntry {
 
 /** How a log is opened. */
 export interface LogOptions {
-  /** Messages kept; older ones are trimmed on append. */
+  /** Messages kept (the latest); older ones are trimmed on append. */
   limit: number;
   /** Adds the `thread` and `link` columns (an inbox). */
   threads?: boolean;
@@ -60,12 +66,14 @@ export interface LogOptions {
 export class MessageLog<F extends LoggedFrame> {
   #seq: number;
   #lastTimestamp: number;
+  /** The smallest seq still stored (trimmed rows wait below the window for a batch), or `seq + 1`. */
+  #stored: number;
 
   private readonly sql: SqlStorage;
   private readonly limit: number;
-  private readonly insert: string;
-  private readonly findStatement: string;
   private readonly threads: boolean;
+  private readonly batch: number;
+  private readonly q: ReturnType<typeof logStatements>;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -75,27 +83,15 @@ export class MessageLog<F extends LoggedFrame> {
     this.sql = sql;
     this.limit = options.limit;
     this.threads = options.threads === true;
-    const extra = this.threads ? ", thread TEXT NOT NULL, link INTEGER" : "";
-    sql.exec(`CREATE TABLE IF NOT EXISTS messages (
-      seq INTEGER PRIMARY KEY,
-      user_id TEXT NOT NULL,
-      cid TEXT,
-      frame TEXT NOT NULL${extra}
-    )`);
-    createCidIndex(sql);
-    if (this.threads) {
-      sql.exec("CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread, seq)");
-    }
-    const statements = logStatements(this.threads);
-    this.insert = statements.insert;
-    this.findStatement = statements.findByCid;
+    this.batch = trimBatch(this.limit);
+    createLogTables(sql, this.threads);
+    this.q = logStatements(this.threads);
     // The newest row is the log's state: trimming always keeps it, so seq and
     // the last timestamp need no table of their own (one write fewer per message).
-    const newest = sql
-      .exec<{ seq: number; frame: string }>("SELECT seq, frame FROM messages ORDER BY seq DESC LIMIT 1")
-      .toArray()[0];
-    this.#seq = newest?.seq ?? 0;
-    this.#lastTimestamp = newest ? (JSON.parse(newest.frame) as F).timestamp : 0;
+    const state = sql.exec<{ oldest: number; seq: number; frame: string }>(this.q.state).toArray()[0];
+    this.#seq = state?.seq ?? 0;
+    this.#lastTimestamp = state ? (JSON.parse(state.frame) as F).timestamp : 0;
+    this.#stored = state?.oldest ?? this.#seq + 1;
   }
 
   /** The latest seq assigned (0 for an empty log). */
@@ -103,10 +99,9 @@ export class MessageLog<F extends LoggedFrame> {
     return this.#seq;
   }
 
-  /** The smallest seq still kept, or `seq + 1` when nothing is kept. */
+  /** The smallest seq still kept (the latest `limit` messages), or `seq + 1` when nothing is kept. */
   oldestKept(): number {
-    const row = this.sql.exec<{ oldest: number | null }>("SELECT MIN(seq) AS oldest FROM messages").one();
-    return row.oldest ?? this.#seq + 1;
+    return Math.max(this.#stored, this.#seq - this.limit + 1);
   }
 
   /**
@@ -127,22 +122,25 @@ export class MessageLog<F extends LoggedFrame> {
     const timestamp = Math.max(now, this.#lastTimestamp);
     const frame = build(seq, timestamp);
     const text = JSON.stringify(frame);
-    const trim = seq > this.limit;
+    const kept = this.oldestKept();
+    const floor = seq - this.limit + 1;
+    const trim = floor - this.#stored >= this.batch;
+    let original: F | undefined;
     const write = (): boolean => {
-      const cursor = this.threads
-        ? this.sql.exec(
-            this.insert,
-            seq,
-            entry.userId,
-            entry.cid ?? null,
-            text,
-            entry.thread,
-            entry.link ?? null,
-          )
-        : this.sql.exec(this.insert, seq, entry.userId, entry.cid ?? null, text);
-      // Nothing written: the (user, cid) pair is taken (a seq clash would throw).
-      if (cursor.rowsWritten === 0) return false;
-      if (trim) this.sql.exec("DELETE FROM messages WHERE seq <= ?", seq - this.limit);
+      if (!this.#insert(seq, entry, text)) {
+        // Nothing written: the (user, cid) pair is taken (a seq clash would throw).
+        const row = this.#byCid(entry.userId, entry.cid, 0);
+        if (!row) throw new Error("message log: an insert stored nothing, yet no row holds its cid");
+        if (row.seq >= kept) {
+          original = row.frame;
+          return false;
+        }
+        // Trimmed already, only not deleted yet: not a retry's original (as when
+        // every append deleted its trimmed row), so the new message takes its place.
+        this.sql.exec(this.q.deleteOne, row.seq);
+        if (!this.#insert(seq, entry, text)) throw new Error("message log: a cid conflict outlived its row");
+      }
+      if (trim) this.sql.exec(this.q.trim, floor);
       extra?.(seq, frame);
       return true;
     };
@@ -150,28 +148,25 @@ export class MessageLog<F extends LoggedFrame> {
     // trim must not leave a stored row whose seq the log has not counted (the
     // next append would collide with it).
     const stored = trim || extra ? this.storage.transactionSync(write) : write();
-    if (!stored) {
-      const kept = entry.cid === undefined ? undefined : this.findByCid(entry.userId, entry.cid);
-      if (!kept) throw new Error("message log: an insert stored nothing, yet no message holds its cid");
-      return { kind: "kept", frame: kept };
-    }
+    if (!stored) return { kind: "kept", frame: original as F };
     this.#seq = seq;
     this.#lastTimestamp = timestamp;
+    if (trim) this.#stored = floor;
     return { kind: "stored", frame };
   }
 
   /** The kept message a user sent with `cid`, if any (retries are answered with it). */
   findByCid(userId: string, cid: string): F | undefined {
-    const row = this.sql.exec<{ frame: string }>(this.findStatement, userId, cid).toArray()[0];
-    return row ? (JSON.parse(row.frame) as F) : undefined;
+    return this.#byCid(userId, cid, this.oldestKept())?.frame;
   }
 
   /** When `userId`'s newest kept frame was stored (slow mode reads this once per user after a wake-up). */
   lastTimestampOf(userId: string): number | undefined {
     const row = this.sql
       .exec<{ ts: number }>(
-        "SELECT json_extract(frame, '$.timestamp') AS ts FROM messages WHERE user_id = ? ORDER BY seq DESC LIMIT 1",
+        "SELECT json_extract(frame, '$.timestamp') AS ts FROM messages WHERE user_id = ? AND seq >= ? ORDER BY seq DESC LIMIT 1",
         userId,
+        this.oldestKept(),
       )
       .toArray()[0];
     return row?.ts;
@@ -179,9 +174,8 @@ export class MessageLog<F extends LoggedFrame> {
 
   /** The kept frame with `seq`, if any. */
   get(seq: number): F | undefined {
-    const row = this.sql
-      .exec<{ frame: string }>("SELECT frame FROM messages WHERE seq = ?", seq)
-      .toArray()[0];
+    if (seq < this.oldestKept()) return undefined;
+    const row = this.sql.exec<{ frame: string }>(this.q.get, seq).toArray()[0];
     return row ? (JSON.parse(row.frame) as F) : undefined;
   }
 
@@ -201,8 +195,9 @@ export class MessageLog<F extends LoggedFrame> {
   latestLinked(thread: string, userId: string, upTo: number): number {
     const row = this.sql
       .exec<{ seq: number | null }>(
-        "SELECT MAX(seq) AS seq FROM messages WHERE thread = ? AND user_id = ? AND link <= ?",
+        "SELECT MAX(seq) AS seq FROM messages WHERE thread = ? AND seq >= ? AND user_id = ? AND link <= ?",
         thread,
+        this.oldestKept(),
         userId,
         upTo,
       )
@@ -217,7 +212,7 @@ export class MessageLog<F extends LoggedFrame> {
         "SELECT COUNT(*) AS n FROM messages WHERE thread = ? AND user_id = ? AND seq > ?",
         thread,
         userId,
-        seq,
+        Math.max(seq, this.oldestKept() - 1),
       )
       .one().n;
   }
@@ -229,14 +224,17 @@ export class MessageLog<F extends LoggedFrame> {
    */
   page(req: HistoryRequest, defaultLimit: number, thread?: string): MessagePage<F> {
     const limit = req.limit ?? defaultLimit;
-    const where = thread === undefined ? "" : " AND thread = ?";
     const scope = thread === undefined ? [] : [thread];
+    const oldest = this.oldestKept();
+    const { pageAfter, pageBefore, threadAfter, threadBefore } = this.q;
+    const inThread = thread !== undefined;
+    if (inThread && !(threadAfter && threadBefore)) throw new Error("message log: no threads in this log");
     let rows: { frame: string }[];
     if (req.after !== undefined) {
       rows = this.sql
         .exec<{ frame: string }>(
-          `SELECT frame FROM messages WHERE seq > ?${where} ORDER BY seq ASC LIMIT ?`,
-          req.after,
+          inThread ? (threadAfter as string) : pageAfter,
+          Math.max(req.after, oldest - 1),
           ...scope,
           limit + 1,
         )
@@ -244,8 +242,9 @@ export class MessageLog<F extends LoggedFrame> {
     } else {
       rows = this.sql
         .exec<{ frame: string }>(
-          `SELECT frame FROM messages WHERE seq < ?${where} ORDER BY seq DESC LIMIT ?`,
+          inThread ? (threadBefore as string) : pageBefore,
           req.before ?? Number.MAX_SAFE_INTEGER,
+          oldest,
           ...scope,
           limit + 1,
         )
@@ -260,39 +259,20 @@ export class MessageLog<F extends LoggedFrame> {
     }
     return { messages: rows.map((r) => JSON.parse(r.frame) as F), hasMore };
   }
-}
 
-/**
- * The log's statements on the message path, built once per log (the hot path
- * reuses the same text); exported for the query-plan test.
- */
-export function logStatements(threads: boolean) {
-  const columns = threads ? "seq, user_id, cid, frame, thread, link" : "seq, user_id, cid, frame";
-  const values = threads ? "?, ?, ?, ?, ?, ?" : "?, ?, ?, ?";
-  return {
-    // The conflict target names the partial index, so only a taken (user, cid)
-    // pair is ignored; a seq clash still throws.
-    insert: `INSERT INTO messages (${columns}) VALUES (${values}) ON CONFLICT (user_id, cid) WHERE cid IS NOT NULL DO NOTHING`,
-    findByCid: "SELECT frame FROM messages WHERE user_id = ? AND cid = ?",
-  };
-}
+  /** Inserts a row; false when its author's `cid` is taken (nothing written). */
+  #insert(seq: number, entry: LogEntry, text: string): boolean {
+    const cid = entry.cid ?? null;
+    const cursor = this.threads
+      ? this.sql.exec(this.q.insert, seq, entry.userId, cid, text, entry.thread, entry.link ?? null)
+      : this.sql.exec(this.q.insert, seq, entry.userId, cid, text);
+    return cursor.rowsWritten > 0;
+  }
 
-/**
- * The unique index retries are detected by. Every log has had it since its
- * first version, so it normally exists already. Should a log lack it and hold
- * a (user, cid) pair twice, the later rows lose their `cid` before it is built:
- * a retry is then answered with the earliest, as the look-up without the index
- * answered it.
- */
-function createCidIndex(sql: SqlStorage): void {
-  const create =
-    "CREATE UNIQUE INDEX IF NOT EXISTS messages_user_cid ON messages (user_id, cid) WHERE cid IS NOT NULL";
-  try {
-    sql.exec(create);
-  } catch {
-    sql.exec(
-      "UPDATE messages SET cid = NULL WHERE cid IS NOT NULL AND seq NOT IN (SELECT MIN(seq) FROM messages WHERE cid IS NOT NULL GROUP BY user_id, cid)",
-    );
-    sql.exec(create);
+  /** The author's row holding `cid` at or above `from`. */
+  #byCid(userId: string, cid: string | undefined, from: number): { seq: number; frame: F } | undefined {
+    if (cid === undefined) return undefined;
+    const row = this.sql.exec<{ seq: number; frame: string }>(this.q.byCid, userId, cid, from).toArray()[0];
+    return row ? { seq: row.seq, frame: JSON.parse(row.frame) as F } : undefined;
   }
 }
