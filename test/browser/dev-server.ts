@@ -11,20 +11,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import DEV_VARS from "../../scripts/dev-vars.json" with { type: "json" };
+import { freePort } from "../helpers/free-port";
 
 const WRANGLER = path.resolve("node_modules/wrangler/bin/wrangler.js");
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A restartable `wrangler dev`. */
 export class DevServer {

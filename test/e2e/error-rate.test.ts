@@ -2,9 +2,9 @@
 // itself refused over and over (bad frames, missing tokens, a mute) cannot trip
 // the error-rate alert, and a real failure (here: webhook deliveries to a
 // receiver that is down) does. Both rates are in GET /v1/admin/stats.
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AdminStats } from "../../src/stats/admin-stats";
+import { freePort } from "../helpers/free-port";
 import { freshRoom, signTestToken } from "../helpers/tokens";
 import { joinRoom, type NodeSocket, openSocket, type RunningWorker, startWorker } from "./worker-harness";
 
@@ -23,18 +23,6 @@ async function stats(w: RunningWorker): Promise<AdminStats> {
   });
   expect(res.status).toBe(200);
   return (await res.json()) as AdminStats;
-}
-
-/** A port nothing listens on (taken from the kernel, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls the stats until `done`, nudging the room with a frame each round (reports ride on events). */
@@ -91,7 +79,7 @@ describe("the error rate", () => {
     const w = await startWorker({
       STATS_FLUSH_MS: "0",
       ALERT_MAX_ERROR_RATE: "0.05",
-      EVENT_WEBHOOK_URL: `http://127.0.0.1:${await closedPort()}/hook`,
+      EVENT_WEBHOOK_URL: `http://127.0.0.1:${await freePort()}/hook`,
       EVENT_WEBHOOK_SECRET: SECRET,
       EVENT_WEBHOOK_RETRY_MS: "100",
       EVENT_WEBHOOK_MAX_ATTEMPTS: "3",
