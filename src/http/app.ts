@@ -5,12 +5,11 @@
  */
 import { Hono } from "hono";
 import { ConfigError } from "../config";
-import { fileRoutes } from "../files/download-route";
 import { FileRefusalError } from "../files/file-refusal";
-import { refusalResponse, roomFileRoutes } from "../files/upload-route";
 import { VERSION } from "../version";
 import { adminRoutes } from "./admin-routes";
 import { devRoutes } from "./dev-routes";
+import { fileRoutes } from "./download-route";
 import { HttpError } from "./http-error";
 import { inboxRoutes } from "./inbox-routes";
 import { limitsRoute } from "./limits-route";
@@ -19,6 +18,7 @@ import { moderationRoutes } from "./moderation-routes";
 import { refusalCounter } from "./refusal-counter";
 import { roomsRoutes } from "./rooms-routes";
 import { staticFile } from "./static-files";
+import { refusalResponse, roomFileRoutes } from "./upload-route";
 
 /** The Hono application served by the worker. */
 export const app = new Hono<{ Bindings: Env }>();

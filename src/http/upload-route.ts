@@ -7,14 +7,14 @@
 import { Hono } from "hono";
 import { bearerToken } from "../auth/transport";
 import { readConfig } from "../config";
-import { apiCors } from "../http/api-cors";
-import { guard } from "../http/guard-middleware";
-import { checkRoomAccess } from "../http/room-access";
-import { requireRoomName } from "../http/room-path";
+import { deleteFiles, storeFileStream } from "../files/file-objects";
+import type { FileRefusal } from "../files/file-refusal";
+import { fileLinkSigner } from "../files/signed-url";
 import type { FileShareFrame } from "../protocol/frames";
-import { deleteFiles, storeFileStream } from "./file-objects";
-import type { FileRefusal } from "./file-refusal";
-import { fileLinkSigner } from "./signed-url";
+import { apiCors } from "./api-cors";
+import { guard } from "./guard-middleware";
+import { checkRoomAccess } from "./room-access";
+import { requireRoomName } from "./room-path";
 import { contentLength, FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
 
 /** `POST /v1/rooms/:room/files` (mounted beside the other room routes). */

@@ -5,10 +5,10 @@
  * when its percent-encoding is malformed) and the optional `cid`.
  */
 import type { Config } from "../config";
+import { decodeFileNameHeader, sanitizeFileName } from "../files/file-name";
+import { type FileRefusal, FileRefusalError } from "../files/file-refusal";
+import { mediaType } from "../files/file-types";
 import { CID_MAX_CHARS } from "../protocol/schemas";
-import { decodeFileNameHeader, sanitizeFileName } from "./file-name";
-import { type FileRefusal, FileRefusalError } from "./file-refusal";
-import { mediaType } from "./file-types";
 
 /** A checked upload request. */
 export interface UploadRequest {
