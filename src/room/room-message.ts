@@ -15,10 +15,10 @@
  * exactly as a typed one is. Docs: docs/architecture.md, "The message path".
  */
 import { type AckFields, ackFrame } from "../hibernation/ack-frame";
-import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { Refusal } from "../protocol/refusal";
 import type { ConnectionAttachment } from "./attachment";
 import type { RoomContext } from "./room-context";
 
@@ -40,7 +40,8 @@ export type MessageOutcome =
   | { kind: "stored"; message: AckFields }
   /** The `cid` names a message that is still kept: its original result, nothing stored or sent. */
   | { kind: "retry"; message: AckFields }
-  | { kind: "refused"; error: ErrorFrame };
+  /** Answered at the edge: an `error` frame with the `cid` as `ref`, or an HTTP refusal. */
+  | { kind: "refused"; refusal: Refusal };
 
 /**
  * Checks, stores and delivers one message; `ackTo` (the sending socket) gets
@@ -66,7 +67,7 @@ export function submitMessage(
   const verdict = hook.ask({ room: req.room, from: fromOf(author), content: req.content, cid: req.cid }, now);
   return hook.inOrder(verdict, (decided): MessageOutcome => {
     if (decided.kind === "reject") {
-      return { kind: "refused", error: errorFrame(ErrorCode.Forbidden, decided.reason, { ref: req.cid }) };
+      return { kind: "refused", refusal: { code: ErrorCode.Forbidden, message: decided.reason } };
     }
     // Checked again, with the (possibly rewritten) content and the clock now:
     // another frame may have stored this cid, or muted or slowed the sender.
@@ -91,10 +92,7 @@ function check(
 ): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
   const subject = author.kind === "socket" ? author.att : { user: author.service };
   if (!room.abuse.admitsContent(subject, req.content, req.room)) {
-    return {
-      kind: "refused",
-      error: errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: req.cid }),
-    };
+    return { kind: "refused", refusal: { code: ErrorCode.InvalidMessage, message: "content policy" } };
   }
   // A retry of a message that is still kept gets its original ack, and is
   // neither stored nor broadcast again.
@@ -103,9 +101,8 @@ function check(
     if (ackTo) sendFrame(ackTo, ackFrame(kept, req.cid));
     return { kind: "retry", message: kept };
   }
-  const refusal =
-    author.kind === "socket" ? room.moderation.messageRefusal(author.att, now, req.cid) : undefined;
-  return refusal ? { kind: "refused", error: refusal } : undefined;
+  const refusal = author.kind === "socket" ? room.moderation.postingRefusal(author.att, now) : undefined;
+  return refusal ? { kind: "refused", refusal } : undefined;
 }
 
 /**
