@@ -6,19 +6,11 @@
  */
 import type { Config } from "../config";
 import { RateLimiter } from "../hibernation/rate-limiter";
-import type { FileShareFrame, HistoryEntry, RoomMessageFrame, SharedFile, UserRef } from "../protocol/frames";
+import type { FileShareFrame, HistoryEntry, UserRef } from "../protocol/frames";
 import type { Refusal } from "../protocol/refusal";
+import type { StoredEntry, StoredFile, StoredFileShare } from "../room/stored-entry";
 import { deleteFiles, type FileMeta, storeFileBytes } from "./file-objects";
 import { fileLinkSigner } from "./signed-url";
-
-/** A file as stored in history: everything but the link, which is signed on the way out. */
-export type StoredFile = Omit<SharedFile, "url">;
-
-/** A `file_share` as stored (no `url`). */
-export type StoredFileShare = Omit<FileShareFrame, "file"> & { file: StoredFile };
-
-/** What history stores: messages, and file shares without their links. */
-export type StoredEntry = RoomMessageFrame | StoredFileShare;
 
 /** What the worker asks before streaming an upload. */
 export interface UploadAdmission {

@@ -16,9 +16,10 @@ import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
 import type { Poster } from "../room/moderation/room-moderation";
 import type { RoomContext } from "../room/room-context";
+import type { StoredFile } from "../room/stored-entry";
 import { sanitizeFileName } from "./file-name";
 import { headMatchesType, mediaType, SNIFF_BYTES } from "./file-types";
-import type { Admission, ShareOutcome, ShareRequest, StoredFile, UploadAdmission } from "./room-files";
+import type { Admission, ShareOutcome, ShareRequest, UploadAdmission } from "./room-files";
 
 /** A kept `file_share` for this user's `cid` (a retry), or the refusal when the cid names a message. */
 function retryOf(

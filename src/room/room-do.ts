@@ -14,7 +14,6 @@ import {
   RoomFiles,
   type ShareOutcome,
   type ShareRequest,
-  type StoredEntry,
   type UploadAdmission,
 } from "../files/room-files";
 import { admitUpload, shareFile } from "../files/room-shares";
@@ -39,6 +38,7 @@ import { RoomHistory } from "./room-history";
 import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
+import type { StoredEntry } from "./stored-entry";
 import { welcomeText } from "./welcome";
 
 /**

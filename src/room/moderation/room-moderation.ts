@@ -4,12 +4,12 @@
  * (a ban at upgrade, a mute or slow mode per message or file) answered from that cache.
  */
 import type { Config } from "../../config";
-import type { StoredEntry } from "../../files/room-files";
 import type { MessageLog } from "../../hibernation/message-log";
 import { ErrorCode } from "../../protocol/codes";
 import type { RoomSettings } from "../../protocol/frames";
 import type { Refusal } from "../../protocol/refusal";
 import type { ConnectionAttachment } from "../attachment";
+import type { StoredEntry } from "../stored-entry";
 import { AuditLog } from "./audit-log";
 import { createRestrictionsTable, Restrictions } from "./restrictions";
 import { SlowMode } from "./slow-mode";
