@@ -5,12 +5,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { FILE_NAME_MAX_CHARS, sanitizeFileName } from "../src/files/file-name";
 import { fileKey, storeFileStream } from "../src/files/file-objects";
-import { FileRefusalError } from "../src/files/file-refusal";
 import { headMatchesType, mediaType } from "../src/files/file-types";
 import { HmacSha256, sha256 } from "../src/files/hmac-sha256";
 import { contentDisposition, parseRange } from "../src/files/serve-file";
 import { FileLinkSigner, fileLinkSigner, LINK_CLOCK_SKEW_SECONDS } from "../src/files/signed-url";
 import { uploadChecker } from "../src/files/upload-stream";
+import { RefusalError } from "../src/protocol/refusal";
 import { binaryPng, PNG_BYTES } from "./helpers/files";
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -194,7 +194,7 @@ describe("ranges and disposition", () => {
 
 describe("the streaming checks", () => {
   /** The chunks through the checker, as the upload path feeds it: the bytes it let through, or its refusal. */
-  function run(chunks: Uint8Array[], length: number, type: string): Uint8Array | FileRefusalError {
+  function run(chunks: Uint8Array[], length: number, type: string): Uint8Array | RefusalError {
     const check = uploadChecker({ length, type });
     const out: number[] = [];
     try {
@@ -205,7 +205,7 @@ describe("the streaming checks", () => {
       check.end();
       return new Uint8Array(out);
     } catch (err) {
-      if (err instanceof FileRefusalError) return err;
+      if (err instanceof RefusalError) return err;
       throw err;
     }
   }
@@ -222,19 +222,19 @@ describe("the streaming checks", () => {
 
   it("cuts off a body longer than declared at the first byte too many", async () => {
     const out = run([PNG_BYTES, new Uint8Array(10)], PNG_BYTES.length, "image/png");
-    expect(out).toBeInstanceOf(FileRefusalError);
-    expect((out as FileRefusalError).refusal).toMatchObject({ status: 413, error: "file_too_large" });
+    expect(out).toBeInstanceOf(RefusalError);
+    expect((out as RefusalError).refusal).toMatchObject({ status: 413, code: "file_too_large" });
   });
 
   it("refuses a body shorter than declared", async () => {
     const out = run([PNG_BYTES], PNG_BYTES.length + 5, "image/png");
-    expect((out as FileRefusalError).refusal).toMatchObject({ status: 400, error: "length_mismatch" });
+    expect((out as RefusalError).refusal).toMatchObject({ status: 400, code: "length_mismatch" });
   });
 
   it("refuses first bytes of another type, even split across chunks", async () => {
     const html = new TextEncoder().encode("<!doctype html><script>alert(1)</script>");
     const out = run([html.subarray(0, 2), html.subarray(2)], html.length, "image/png");
-    expect((out as FileRefusalError).refusal).toMatchObject({ status: 415, error: "unsupported_type" });
+    expect((out as RefusalError).refusal).toMatchObject({ status: 415, code: "unsupported_type" });
   });
 });
 
@@ -268,10 +268,10 @@ describe("a body that breaks off (the client is gone)", () => {
         () => undefined,
         (err: unknown) => err,
       );
-      expect(out).toBeInstanceOf(FileRefusalError);
-      expect((out as FileRefusalError).refusal).toMatchObject({
+      expect(out).toBeInstanceOf(RefusalError);
+      expect((out as RefusalError).refusal).toMatchObject({
         status: 400,
-        error: "length_mismatch",
+        code: "length_mismatch",
         message: `the body ended after ${sent} of 20000 bytes`,
       });
       expect(await env.FILES.head(fileKey(id))).toBeNull();

@@ -4,10 +4,10 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StoredEntry } from "../src/files/room-files";
 import { MessageLog } from "../src/hibernation/message-log";
 import type { RoomMessageFrame } from "../src/protocol/frames";
 import type { RoomDO } from "../src/room/room-do";
+import type { StoredEntry } from "../src/room/stored-entry";
 import { contentOf } from "./helpers/files";
 import { roomContextOf } from "./helpers/inside";
 import { freshRoom } from "./helpers/tokens";

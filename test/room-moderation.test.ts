@@ -156,7 +156,7 @@ describe("ban", () => {
       {},
       { id: "root", name: "root", exp: Math.floor(Date.now() / 1000) + 60 },
     );
-    expect(page).toMatchObject({ banned: { error: "banned", until: null } });
+    expect(page).toMatchObject({ refused: { code: "banned", status: 403, until: null } });
   });
 
   it("refuses absurd durations as invalid_message and stores nothing", async () => {

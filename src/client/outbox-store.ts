@@ -23,7 +23,7 @@ export interface OutboxPersistence {
 }
 
 /** What is stored of an entry. */
-export type StoredEntry = Pick<OutboxEntry, "cid" | "content" | "createdAt" | "to">;
+export type PersistedOutboxEntry = Pick<OutboxEntry, "cid" | "content" | "createdAt" | "to">;
 
 /**
  * One outbox in storage. Every change is a read-modify-write of its key, so two
@@ -42,18 +42,18 @@ export class OutboxStore {
   }
 
   /** The stored entries, oldest first (an unreadable value reads as none). */
-  load(): StoredEntry[] {
+  load(): PersistedOutboxEntry[] {
     try {
       const raw = this.persistence.storage.getItem(this.key);
       const parsed: unknown = raw ? JSON.parse(raw) : [];
-      return Array.isArray(parsed) ? parsed.filter(isStoredEntry) : [];
+      return Array.isArray(parsed) ? parsed.filter(isPersistedOutboxEntry) : [];
     } catch {
       return [];
     }
   }
 
   /** Remembers an entry until {@link remove} is called for its cid. */
-  put(entry: StoredEntry): void {
+  put(entry: PersistedOutboxEntry): void {
     const entries = this.load();
     if (entries.some((e) => e.cid === entry.cid)) return;
     const { cid, content, createdAt, to } = entry;
@@ -68,7 +68,7 @@ export class OutboxStore {
     if (kept.length !== entries.length) this.#save(kept);
   }
 
-  #save(entries: StoredEntry[]): void {
+  #save(entries: PersistedOutboxEntry[]): void {
     try {
       if (entries.length === 0) this.persistence.storage.removeItem(this.key);
       else this.persistence.storage.setItem(this.key, JSON.stringify(entries));
@@ -78,8 +78,8 @@ export class OutboxStore {
   }
 }
 
-function isStoredEntry(value: unknown): value is StoredEntry {
-  const e = value as Partial<StoredEntry> | null;
+function isPersistedOutboxEntry(value: unknown): value is PersistedOutboxEntry {
+  const e = value as Partial<PersistedOutboxEntry> | null;
   return (
     typeof e?.cid === "string" &&
     typeof e.content === "string" &&

@@ -29,7 +29,7 @@ export function fileKey(id: string): string {
  * file whose first bytes contradict its type (or a body that already broke its
  * length) costs no write at all; a later refusal, or a body that breaks off,
  * aborts the write, and R2 keeps nothing of an aborted put. Every read, write,
- * cancel and abort is awaited or caught here. Throws `FileRefusalError` for
+ * cancel and abort is awaited or caught here. Throws `RefusalError` for
  * refusals, a body that breaks off (`400 length_mismatch`) included.
  */
 export async function storeFileStream(

@@ -6,19 +6,11 @@
  */
 import type { Config } from "../config";
 import { RateLimiter } from "../hibernation/rate-limiter";
-import type { FileShareFrame, HistoryEntry, RoomMessageFrame, SharedFile, UserRef } from "../protocol/frames";
+import type { FileShareFrame, HistoryEntry, UserRef } from "../protocol/frames";
+import type { Refusal } from "../protocol/refusal";
+import type { StoredEntry, StoredFile, StoredFileShare } from "../room/stored-entry";
 import { deleteFiles, type FileMeta, storeFileBytes } from "./file-objects";
-import type { FileRefusal } from "./file-refusal";
 import { fileLinkSigner } from "./signed-url";
-
-/** A file as stored in history: everything but the link, which is signed on the way out. */
-export type StoredFile = Omit<SharedFile, "url">;
-
-/** A `file_share` as stored (no `url`). */
-export type StoredFileShare = Omit<FileShareFrame, "file"> & { file: StoredFile };
-
-/** What history stores: messages, and file shares without their links. */
-export type StoredEntry = RoomMessageFrame | StoredFileShare;
 
 /** What the worker asks before streaming an upload. */
 export interface UploadAdmission {
@@ -39,7 +31,7 @@ export interface ShareRequest {
 /** The room's answer to {@link UploadAdmission}. */
 export type Admission =
   | { kind: "admitted" }
-  | { kind: "refused"; refusal: FileRefusal }
+  | { kind: "refused"; refusal: Refusal }
   /** The `cid` was already used for a kept file: its original result. */
   | { kind: "retry"; result: FileShareFrame };
 
@@ -80,22 +72,22 @@ export class RoomFiles {
   }
 
   /** Refusal for a file of `size` bytes that would take the room over its quota. */
-  quotaRefusal(size: number): FileRefusal | undefined {
+  quotaRefusal(size: number): Refusal | undefined {
     if (this.usedBytes() + size <= this.config.roomFileQuotaBytes) return undefined;
     return {
       status: 413,
-      error: "quota_exceeded",
+      code: "quota_exceeded",
       message: `this room keeps at most ${this.config.roomFileQuotaBytes} bytes of files`,
     };
   }
 
   /** Takes one upload token from the user (`UPLOADS_PER_MINUTE`), or the refusal. */
-  rateRefusal(userId: string, now: number): FileRefusal | undefined {
+  rateRefusal(userId: string, now: number): Refusal | undefined {
     const verdict = this.#uploads.take(userId, now);
     if (verdict.ok) return undefined;
     return {
       status: 429,
-      error: "rate_limited",
+      code: "rate_limited",
       message: "too many uploads; slow down",
       retryAfterMs: verdict.retryAfterMs,
     };

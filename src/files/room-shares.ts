@@ -8,26 +8,18 @@
  * again once the bytes are in.
  */
 import { ackFrame } from "../hibernation/ack-frame";
-import { errorFrame } from "../hibernation/error-frame";
 import type { Appended } from "../hibernation/message-log";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
+import { type Refusal, refusalFrame } from "../protocol/refusal";
 import type { ClientFrameOf } from "../protocol/schemas";
 import type { ConnectionAttachment } from "../room/attachment";
 import type { Poster } from "../room/moderation/room-moderation";
 import type { RoomContext } from "../room/room-context";
+import type { StoredEntry, StoredFile, StoredFileShare } from "../room/stored-entry";
 import { sanitizeFileName } from "./file-name";
-import type { FileRefusal } from "./file-refusal";
 import { headMatchesType, mediaType, SNIFF_BYTES } from "./file-types";
-import type {
-  Admission,
-  ShareOutcome,
-  ShareRequest,
-  StoredEntry,
-  StoredFile,
-  StoredFileShare,
-  UploadAdmission,
-} from "./room-files";
+import type { Admission, ShareOutcome, ShareRequest, UploadAdmission } from "./room-files";
 
 /** A kept `file_share` for this user's `cid` (a retry), or the refusal when the cid names a message. */
 function retryOf(
@@ -50,20 +42,8 @@ function keptOutcome(
   if (kept.type === "file_share") return { kind: "retry", result: room.files.linkShare(kept, now) };
   return {
     kind: "refused",
-    refusal: { status: 400, error: "invalid_query", message: "this cid was already used for a message" },
+    refusal: { status: 400, code: "invalid_query", message: "this cid was already used for a message" },
   };
-}
-
-/**
- * A mute (`403 forbidden`, `reason: "muted"`, `until`) or slow mode (`429
- * rate_limited` with `retryAfterMs`) that refuses `poster`'s file now.
- */
-function postingRefusal(room: RoomContext, poster: Poster, now: number): FileRefusal | undefined {
-  const refusal = room.moderation.postingRefusal(poster, now);
-  if (!refusal) return undefined;
-  return refusal.kind === "muted"
-    ? { status: 403, error: "forbidden", message: refusal.message, reason: "muted", until: refusal.until }
-    : { status: 429, error: "rate_limited", message: refusal.message, retryAfterMs: refusal.retryAfterMs };
 }
 
 /**
@@ -76,7 +56,7 @@ export function admitUpload(room: RoomContext, req: UploadAdmission, poster: Pos
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
   const refusal =
-    postingRefusal(room, poster, now) ??
+    room.moderation.postingRefusal(poster, now) ??
     room.files.quotaRefusal(req.size) ??
     room.files.rateRefusal(req.user.id, now);
   return refusal ? { kind: "refused", refusal } : { kind: "admitted" };
@@ -96,7 +76,7 @@ export function shareFile(
 ): ShareOutcome {
   const retry = retryOf(room, req.user.id, req.cid, now);
   if (retry) return retry;
-  const refusal = postingRefusal(room, poster, now) ?? room.files.quotaRefusal(req.file.size);
+  const refusal = room.moderation.postingRefusal(poster, now) ?? room.files.quotaRefusal(req.file.size);
   if (refusal) return { kind: "refused", refusal };
   const appended = store(room, req, now);
   // Checked just above in this same turn, so not expected; the insert would still catch it.
@@ -146,18 +126,12 @@ function decodeBase64(data: string): Uint8Array | undefined {
   return bytes;
 }
 
-/** Why a frame's file is refused, as the frame error it becomes. */
-type FrameRefusal = Pick<FileRefusal, "retryAfterMs" | "reason" | "until"> & {
-  code: ErrorCode;
-  message: string;
-};
-
 function checkFrame(
   room: RoomContext,
   att: ConnectionAttachment,
   frame: ClientFrameOf<"file_share">,
-): FrameRefusal | { bytes: Uint8Array; type: string } {
-  const invalid = (message: string): FrameRefusal => ({ code: ErrorCode.InvalidMessage, message });
+): Refusal | { bytes: Uint8Array; type: string } {
+  const invalid = (message: string): Refusal => ({ code: ErrorCode.InvalidMessage, message });
   if (frame.room !== undefined && frame.room !== att.room) {
     return invalid("room does not match this connection's room");
   }
@@ -183,23 +157,6 @@ function checkFrame(
   return { bytes, type };
 }
 
-/** A room-level refusal of an upload, as a frame error (a mute and slow mode as for `room_message`). */
-function frameRefusal(refusal: FileRefusal): FrameRefusal {
-  if (refusal.error === "rate_limited") {
-    return { code: ErrorCode.RateLimited, message: refusal.message, retryAfterMs: refusal.retryAfterMs };
-  }
-  if (refusal.error === "forbidden") {
-    return {
-      code: ErrorCode.Forbidden,
-      message: refusal.message,
-      reason: refusal.reason,
-      until: refusal.until,
-    };
-  }
-  if (refusal.status === 413) return { code: ErrorCode.TooLarge, message: refusal.message };
-  return { code: ErrorCode.InvalidMessage, message: refusal.message };
-}
-
 /**
  * The seed's in-frame `file_share {fileName, fileType, fileData, …}`: checked like
  * an upload (type and first bytes, quota, upload rate, `cid` retries), stored in
@@ -212,8 +169,8 @@ export async function shareFromFrame(
   frame: ClientFrameOf<"file_share">,
   now: number,
 ): Promise<void> {
-  const refuse = ({ code, message, ...extra }: FrameRefusal) =>
-    sendFrame(ws, errorFrame(code, message, { ref: frame.cid, ...extra }));
+  // The frame's edge: every refusal (the frame's own, the room's, an upload's) is an `error` frame.
+  const refuse = (refusal: Refusal) => sendFrame(ws, refusalFrame(refusal, frame.cid));
   const checked = checkFrame(room, att, frame);
   if ("code" in checked) return refuse(checked);
   const admission = admitUpload(
@@ -223,7 +180,7 @@ export async function shareFromFrame(
     now,
   );
   if (admission.kind === "retry") return sendFrame(ws, ackFrame(admission.result, frame.cid));
-  if (admission.kind === "refused") return refuse(frameRefusal(admission.refusal));
+  if (admission.kind === "refused") return refuse(admission.refusal);
   const file: StoredFile = {
     id: crypto.randomUUID(),
     name: sanitizeFileName(frame.fileName, checked.type),
@@ -242,5 +199,5 @@ export async function shareFromFrame(
   if (outcome.kind === "shared") return;
   await room.files.discard(file.id);
   if (outcome.kind === "retry") return sendFrame(ws, ackFrame(outcome.result, frame.cid));
-  refuse(frameRefusal(outcome.refusal));
+  refuse(outcome.refusal);
 }

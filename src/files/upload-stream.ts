@@ -6,7 +6,7 @@
  * first bytes before it starts the R2 write, and aborts the write on a later
  * refusal, so nothing is kept.
  */
-import { FileRefusalError } from "./file-refusal";
+import { RefusalError } from "../protocol/refusal";
 import { headMatchesType, SNIFF_BYTES } from "./file-types";
 
 /** What the checks are measured against. */
@@ -17,7 +17,7 @@ export interface UploadChecks {
   type: string;
 }
 
-/** Checks an upload's chunks as they arrive; `chunk` and `end` throw `FileRefusalError` on a refusal. */
+/** Checks an upload's chunks as they arrive; `chunk` and `end` throw `RefusalError` on a refusal. */
 export interface UploadChecker {
   /** The next chunk, before it is written anywhere. */
   chunk(bytes: Uint8Array): void;
@@ -27,7 +27,7 @@ export interface UploadChecker {
    * The body could not be read on (the client closed or reset the connection
    * mid-body): its refusal, `400 length_mismatch` like any body shorter than it said.
    */
-  brokeOff(): FileRefusalError;
+  brokeOff(): RefusalError;
   /** Whether the first bytes were checked against the type (and passed). */
   readonly sniffed: boolean;
 }
@@ -43,9 +43,9 @@ export function uploadChecker(checks: UploadChecks): UploadChecker {
   const sniff = (complete: boolean) => {
     if (head === undefined) return;
     if (!headMatchesType(checks.type, head.subarray(0, Math.min(received, head.length)), complete)) {
-      throw new FileRefusalError({
+      throw new RefusalError({
         status: 415,
-        error: "unsupported_type",
+        code: "unsupported_type",
         message: `the file's first bytes are not ${checks.type}`,
       });
     }
@@ -54,9 +54,9 @@ export function uploadChecker(checks: UploadChecks): UploadChecker {
   return {
     chunk(bytes) {
       if (received + bytes.byteLength > checks.length) {
-        throw new FileRefusalError({
+        throw new RefusalError({
           status: 413,
-          error: "file_too_large",
+          code: "file_too_large",
           message: `the body is longer than its Content-Length (${checks.length} bytes)`,
         });
       }
@@ -79,10 +79,10 @@ export function uploadChecker(checks: UploadChecks): UploadChecker {
   };
 }
 
-function shortBody(received: number, length: number): FileRefusalError {
-  return new FileRefusalError({
+function shortBody(received: number, length: number): RefusalError {
+  return new RefusalError({
     status: 400,
-    error: "length_mismatch",
+    code: "length_mismatch",
     message: `the body ended after ${received} of ${length} bytes`,
   });
 }

@@ -1,10 +1,12 @@
 /**
- * Builds the `error` frames rooms and inboxes send, so every refusal has the same shape:
- * a stable `code`, a human `message`, and `ref` / `retryAfterMs` / `reason` and
- * `until` only when known.
+ * The `error` frames rooms and inboxes send for refusals they make on the spot
+ * (a bad frame, a rate limit): a stable `code`, a human `message`, and `ref` /
+ * `retryAfterMs` / `reason` / `until` only when known. Built by the one frame
+ * edge, `refusalFrame` (src/protocol/refusal.ts), so every refusal has one shape.
  */
 import type { ErrorCode, ErrorReason } from "../protocol/codes";
 import type { ErrorFrame } from "../protocol/frames";
+import { refusalFrame } from "../protocol/refusal";
 
 /**
  * An `error` frame.
@@ -21,13 +23,6 @@ export function errorFrame(
     until?: number | null | undefined;
   } = {},
 ): ErrorFrame {
-  return {
-    type: "error",
-    code,
-    message,
-    ...(extra.ref ? { ref: extra.ref } : {}),
-    ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}),
-    ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
-    ...(extra.until !== undefined ? { until: extra.until } : {}),
-  } satisfies ErrorFrame;
+  const { ref, ...more } = extra;
+  return refusalFrame({ code, message, ...more }, ref);
 }

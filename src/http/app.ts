@@ -5,12 +5,11 @@
  */
 import { Hono } from "hono";
 import { ConfigError } from "../config";
-import { fileRoutes } from "../files/download-route";
-import { FileRefusalError } from "../files/file-refusal";
-import { refusalResponse, roomFileRoutes } from "../files/upload-route";
+import { RefusalError, refusalResponse } from "../protocol/refusal";
 import { VERSION } from "../version";
 import { adminRoutes } from "./admin-routes";
 import { devRoutes } from "./dev-routes";
+import { fileRoutes } from "./download-route";
 import { HttpError } from "./http-error";
 import { inboxRoutes } from "./inbox-routes";
 import { limitsRoute } from "./limits-route";
@@ -19,6 +18,7 @@ import { moderationRoutes } from "./moderation-routes";
 import { refusalCounter } from "./refusal-counter";
 import { roomsRoutes } from "./rooms-routes";
 import { staticFile } from "./static-files";
+import { roomFileRoutes } from "./upload-route";
 
 /** The Hono application served by the worker. */
 export const app = new Hono<{ Bindings: Env }>();
@@ -40,12 +40,15 @@ app.route("/", metricsRoute);
 
 // The demo's files (no route matched them): served here, not by an asset router (see static-files.ts).
 app.notFound(
-  (c) => staticFile(c.req.raw) ?? c.json(new HttpError(404, "not_found", "no such endpoint").body(), 404),
+  (c) =>
+    staticFile(c.req.raw) ?? refusalResponse({ code: "not_found", status: 404, message: "no such endpoint" }),
 );
 
 app.onError((err, c) => {
-  if (err instanceof HttpError) return c.json(err.body(), err.status, err.headers);
-  if (err instanceof FileRefusalError) return refusalResponse(err.refusal);
+  // Every refusal, thrown by a route or by the upload stream, is answered by the one function.
+  if (err instanceof RefusalError) {
+    return refusalResponse(err.refusal, err instanceof HttpError ? err.headers : undefined);
+  }
   if (err instanceof ConfigError) {
     // The operator needs the reason; the client only that the service is misconfigured.
     console.error(`configuration error: ${err.message}`);

@@ -1,26 +1,21 @@
-import type { HttpErrorBody } from "../protocol/frames";
+import { type Refusal, RefusalError, type RefusalStatus } from "../protocol/refusal";
 
 /**
- * An HTTP refusal with a stable `code`, rendered as `{"error": code, "message": …}`.
- * Thrown anywhere in a route; the app's error handler turns it into the response.
+ * A route's refusal with a stable `code`, thrown anywhere in a route; the app's
+ * error handler answers it with `refusalResponse` like every other refusal.
  * @example throw new HttpError(401, "token_invalid", "the token could not be verified");
  */
-export class HttpError extends Error {
+export class HttpError extends RefusalError {
   override name = "HttpError";
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 413 | 426 | 429 | 500 | 503,
-    readonly code: string,
+    status: RefusalStatus,
+    code: string,
     message: string,
-    /** Extra response headers (e.g. `Retry-After` on a 429). */
+    /** Transport headers beyond the refusal's own (a CORS header; `Retry-After` without a body field). */
     readonly headers: Record<string, string> = {},
-    /** Extra body fields (e.g. `retryAfterMs` on a 429). */
-    readonly extra: Record<string, string | number> = {},
+    /** More of the refusal: `retryAfterMs` (also sent as `Retry-After`). */
+    more: Pick<Refusal, "retryAfterMs"> = {},
   ) {
-    super(message);
-  }
-
-  /** The JSON body sent to the client (never a stack trace). */
-  body(): HttpErrorBody {
-    return { ...this.extra, error: this.code, message: this.message };
+    super({ code, message, status, ...more });
   }
 }

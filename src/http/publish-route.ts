@@ -8,7 +8,8 @@ import type { Context } from "hono";
 import { bearerToken } from "../auth/transport";
 import { readConfig } from "../config";
 import { exceedsUtf8Bytes } from "../hibernation/parse-frame";
-import type { ErrorFrame, PublishResult } from "../protocol/frames";
+import type { PublishResult } from "../protocol/frames";
+import { refusalResponse } from "../protocol/refusal";
 import { type PublishBody, publishBodySchema } from "../protocol/schemas";
 import { HttpError } from "./http-error";
 import { checkRoomAccess } from "./room-access";
@@ -33,7 +34,7 @@ export async function publishMessage(c: RoomContext): Promise<Response> {
     content: body.content,
     cid: body.cid,
   });
-  if (outcome.kind === "refused") throw refusal(outcome.error);
+  if (outcome.kind === "refused") return refusalResponse(outcome.refusal);
   const result = {
     id: outcome.message.id,
     seq: outcome.message.seq,
@@ -67,19 +68,4 @@ async function readBody(c: RoomContext): Promise<PublishBody> {
 
 function tooLarge(max: number): HttpError {
   return new HttpError(413, "too_large", `bodies are limited to ${max} bytes`);
-}
-
-/** The room's refusal as an HTTP error with the same stable code. */
-function refusal(error: ErrorFrame): HttpError {
-  if (error.code === "rate_limited") {
-    const retryAfterMs = error.retryAfterMs ?? 1000;
-    return new HttpError(
-      429,
-      "rate_limited",
-      error.message,
-      { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
-      { retryAfterMs },
-    );
-  }
-  return new HttpError(error.code === "forbidden" ? 403 : 400, error.code, error.message);
 }

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { bearerToken, extractToken } from "../auth/transport";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
+import { refusalResponse } from "../protocol/refusal";
 import { historyQuerySchema } from "../protocol/schemas";
 import { apiCors } from "./api-cors";
 import { guard } from "./guard-middleware";
@@ -55,7 +56,7 @@ roomsRoutes.get("/:room/messages", async (c) => {
   // The room answers with the page, or with the ban that refuses this reader
   // (the SDK's refusal probe relies on this endpoint refusing what the upgrade refuses).
   const result = await c.env.ROOM.getByName(room).history(query.data, identity);
-  if ("banned" in result) return c.json(result.banned, 403);
+  if ("refused" in result) return refusalResponse(result.refused);
   return c.json({ room, ...result });
 });
 

@@ -42,9 +42,7 @@ export async function checkUserConnectBudget(req: Request, env: Env, userId: str
       429,
       "too_many_connects",
       "too many connects by this user; retry later",
-      {
-        "Retry-After": String(Math.ceil(admission.retryAfterMs / 1000)),
-      },
+      {},
       { retryAfterMs: admission.retryAfterMs },
     );
   }

@@ -399,7 +399,7 @@ export interface BannedBody extends HttpErrorBody {
   until: number | null;
 }
 
-/** Body of every HTTP refusal. */
+/** Body of every HTTP refusal (written by `refusalResponse`, src/protocol/refusal.ts). */
 export interface HttpErrorBody {
   error: string;
   message: string;

@@ -8,6 +8,7 @@ import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../protocol/codes";
 import type { ErrorFrame, HistoryFrame, RoomJoinedFrame, TypingFrame } from "../protocol/frames";
+import { refusalFrame } from "../protocol/refusal";
 import { privateMessage } from "../user/private-message";
 import { moderationHandlers } from "./moderation/handlers";
 import type { Handler, RoomHandlers } from "./room-context";
@@ -30,7 +31,7 @@ const roomMessage: Handler<"room_message"> = (room, ws, att, frame, now) => {
     ws,
   );
   return afterOutcome(outcome, (settled) => {
-    if (settled.kind === "refused") sendFrame(ws, settled.error);
+    if (settled.kind === "refused") sendFrame(ws, refusalFrame(settled.refusal, frame.cid));
   });
 };
 

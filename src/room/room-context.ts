@@ -6,7 +6,7 @@
  * stay its RPC surface.
  */
 import type { Config } from "../config";
-import type { RoomFiles, StoredEntry } from "../files/room-files";
+import type { RoomFiles } from "../files/room-files";
 import type { FrameHandlers } from "../hibernation/frame-dispatch";
 import type { Appended, LogEntry, MessageLog, MessagePage } from "../hibernation/message-log";
 import type { RateLimiter } from "../hibernation/rate-limiter";
@@ -19,6 +19,7 @@ import type { RoomModeration } from "./moderation/room-moderation";
 import type { PublishHook } from "./publish-hook";
 import type { RoomEvents } from "./room-events";
 import type { RoomPresence } from "./room-presence";
+import type { StoredEntry } from "./stored-entry";
 
 /** The room, as its handlers see it. */
 export interface RoomContext extends PrivateSender {

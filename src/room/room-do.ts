@@ -9,13 +9,11 @@
 import { canModerate } from "../auth/roles";
 import type { RefreshScope } from "../auth/token-refresh";
 import type { Identity } from "../auth/verify";
-import type { FileRefusal } from "../files/file-refusal";
 import {
   type Admission,
   RoomFiles,
   type ShareOutcome,
   type ShareRequest,
-  type StoredEntry,
   type UploadAdmission,
 } from "../files/room-files";
 import { admitUpload, shareFile } from "../files/room-shares";
@@ -26,7 +24,8 @@ import { RateLimiter } from "../hibernation/rate-limiter";
 import { sinceOf, welcomeHistory } from "../hibernation/resume";
 import { sendText } from "../hibernation/sockets";
 import { PRESENCE_DIFF_QUERY } from "../protocol/codes";
-import type { BanList, BannedBody, HistoryEntry, MuteList } from "../protocol/frames";
+import type { BanList, HistoryEntry, MuteList } from "../protocol/frames";
+import { type Refusal, refusalResponse } from "../protocol/refusal";
 import { type ClientFrame, clientFrameSchema, type HistoryRequest } from "../protocol/schemas";
 import type { ConnectionAttachment } from "./attachment";
 import { roomHandlers } from "./frame-handlers";
@@ -39,6 +38,7 @@ import { RoomHistory } from "./room-history";
 import { afterOutcome } from "./room-message";
 import { PresenceTag, RoomPresence } from "./room-presence";
 import { type PublishOutcome, type PublishRequest, publishForService } from "./service-publish";
+import type { StoredEntry } from "./stored-entry";
 import { welcomeText } from "./welcome";
 
 /**
@@ -109,7 +109,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     // Before the socket is accepted, so a banned user never appears in presence.
     // Answered from memory after the user's first look-up; admins are above bans.
     const ban = this.#banOf(upgrade.identity);
-    if (ban) return Response.json(ban, { status: 403 });
+    if (ban) return refusalResponse(ban);
     const url = new URL(req.url);
     const diffs = url.searchParams.get(PRESENCE_DIFF_QUERY.name) === PRESENCE_DIFF_QUERY.value;
     const { history, ...welcome } = welcomeHistory(this.store, sinceOf(url), this.config.historyOnJoin);
@@ -141,9 +141,9 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
    * the ban that refuses the reader: the same rule as upgrades, so the SDK's
    * refusal probe learns why an upgrade failed.
    */
-  history(req: HistoryRequest, reader: Identity): MessagePage<HistoryEntry> | { banned: BannedBody } {
+  history(req: HistoryRequest, reader: Identity): MessagePage<HistoryEntry> | { refused: Refusal } {
     const ban = this.#banOf(reader);
-    if (ban) return { banned: ban };
+    if (ban) return { refused: ban };
     return this.#history.page(req, Date.now());
   }
 
@@ -231,22 +231,23 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
   }
 
   /** An upload's refusal for a banned uploader (the same rule and body as upgrades). */
-  #uploadBan(uploader: Identity): { kind: "refused"; refusal: FileRefusal } | undefined {
+  #uploadBan(uploader: Identity): { kind: "refused"; refusal: Refusal } | undefined {
     const ban = this.#banOf(uploader);
-    if (!ban) return undefined;
-    return {
-      kind: "refused",
-      refusal: { status: 403, error: "banned", message: ban.message, until: ban.until },
-    };
+    return ban ? { kind: "refused", refusal: ban } : undefined;
   }
 
-  /** The `403 banned` body for this identity, or undefined when it may enter. */
-  #banOf(identity: Identity): BannedBody | undefined {
+  /** The `403 banned` refusal for this identity (with `until`), or undefined when it may enter. */
+  #banOf(identity: Identity): Refusal | undefined {
     if (identity.role === "admin") return undefined;
     const ban = this.moderation.bans.active(identity.id, Date.now());
     if (!ban) return undefined;
     const when = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
-    return { error: "banned", message: `you are banned from this room ${when}`, until: ban.until };
+    return {
+      code: "banned",
+      status: 403,
+      message: `you are banned from this room ${when}`,
+      until: ban.until,
+    };
   }
 }
 

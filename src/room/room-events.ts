@@ -5,9 +5,9 @@
  * retries are {@link WebhookEvents}, shared with the inbox's events).
  */
 import type { EventWebhookConfig } from "../config";
-import type { StoredEntry } from "../files/room-files";
 import type { MessageDeletedFrame, ModerationFrame, PresenceFrame } from "../protocol/frames";
 import { WebhookEvents } from "../webhooks/webhook-events";
+import type { StoredEntry } from "./stored-entry";
 
 /** The event types a room's receiver may get. */
 export type RoomEventType =

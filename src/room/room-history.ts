@@ -7,13 +7,14 @@
  * message. A page signs the links of the files it carries.
  */
 import type { Config } from "../config";
-import type { RoomFiles, StoredEntry } from "../files/room-files";
+import type { RoomFiles } from "../files/room-files";
 import type { Appended, LogEntry, MessageLog, MessagePage } from "../hibernation/message-log";
 import type { HistoryEntry } from "../protocol/frames";
 import type { HistoryRequest } from "../protocol/schemas";
 import type { ObjectCounters } from "../stats/object-counters";
 import type { RoomContext } from "./room-context";
 import type { RoomEvents } from "./room-events";
+import type { StoredEntry } from "./stored-entry";
 
 /** One room's history writes and pages. */
 export class RoomHistory implements Pick<RoomContext, "append" | "page"> {

@@ -18,10 +18,10 @@
  * exactly as a typed one is. Docs: docs/architecture.md, "The message path".
  */
 import { type AckFields, ackFrame } from "../hibernation/ack-frame";
-import { errorFrame } from "../hibernation/error-frame";
 import { broadcast, sendFrame } from "../hibernation/sockets";
 import { ErrorCode } from "../protocol/codes";
-import type { ErrorFrame, RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { RoomMessageFrame, UserRef } from "../protocol/frames";
+import type { Refusal } from "../protocol/refusal";
 import type { ConnectionAttachment } from "./attachment";
 import type { RoomContext } from "./room-context";
 
@@ -43,7 +43,8 @@ export type MessageOutcome =
   | { kind: "stored"; message: AckFields }
   /** The `cid` names a message that is still kept: its original result, nothing stored or sent. */
   | { kind: "retry"; message: AckFields }
-  | { kind: "refused"; error: ErrorFrame };
+  /** Answered at the edge: an `error` frame with the `cid` as `ref`, or an HTTP refusal. */
+  | { kind: "refused"; refusal: Refusal };
 
 /**
  * Checks, stores and delivers one message; `ackTo` (the sending socket) gets
@@ -69,7 +70,7 @@ export function submitMessage(
   const verdict = hook.ask({ room: req.room, from: fromOf(author), content: req.content, cid: req.cid }, now);
   return hook.inOrder(verdict, (decided): MessageOutcome => {
     if (decided.kind === "reject") {
-      return { kind: "refused", error: errorFrame(ErrorCode.Forbidden, decided.reason, { ref: req.cid }) };
+      return { kind: "refused", refusal: { code: ErrorCode.Forbidden, message: decided.reason } };
     }
     // Checked again, with the (possibly rewritten) content and the clock now:
     // another frame may have stored this cid, or muted or slowed the sender.
@@ -104,17 +105,13 @@ function check(
 ): Exclude<MessageOutcome, { kind: "stored" }> | undefined {
   const subject = author.kind === "socket" ? author.att : { user: author.service };
   if (!room.abuse.admitsContent(subject, req.content, req.room)) {
-    return {
-      kind: "refused",
-      error: errorFrame(ErrorCode.InvalidMessage, "content policy", { ref: req.cid }),
-    };
+    return { kind: "refused", refusal: { code: ErrorCode.InvalidMessage, message: "content policy" } };
   }
   const retry = lookUp ? retryOf(room, author, req, ackTo) : undefined;
   if (retry) return retry;
-  const refusal =
-    author.kind === "socket" ? room.moderation.messageRefusal(author.att, now, req.cid) : undefined;
+  const refusal = author.kind === "socket" ? room.moderation.postingRefusal(author.att, now) : undefined;
   if (!refusal) return undefined;
-  return (lookUp ? undefined : retryOf(room, author, req, ackTo)) ?? { kind: "refused", error: refusal };
+  return (lookUp ? undefined : retryOf(room, author, req, ackTo)) ?? { kind: "refused", refusal };
 }
 
 /** The retry outcome (its original ack sent to `ackTo`) when the author's `cid` names a kept message. */

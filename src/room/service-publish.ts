@@ -6,7 +6,9 @@
  * The worker has already checked the token, its role and the body.
  */
 import type { AckFields } from "../hibernation/ack-frame";
-import type { ErrorFrame, UserRef } from "../protocol/frames";
+import { ErrorCode } from "../protocol/codes";
+import type { UserRef } from "../protocol/frames";
+import type { Refusal } from "../protocol/refusal";
 import type { RoomContext } from "./room-context";
 import { submitMessage } from "./room-message";
 
@@ -24,7 +26,7 @@ export interface PublishRequest {
 /** The room's answer. */
 export type PublishOutcome =
   | { kind: "stored" | "retry"; message: AckFields }
-  | { kind: "refused"; error: ErrorFrame };
+  | { kind: "refused"; refusal: Refusal };
 
 /**
  * Publishes one message for a service: rate limited (every call takes a token,
@@ -39,13 +41,11 @@ export function publishForService(
   if (!verdict.ok) {
     return {
       kind: "refused",
-      error: {
-        type: "error",
-        code: "rate_limited",
+      refusal: {
+        code: ErrorCode.RateLimited,
         message: "too many messages from this service; slow down",
         retryAfterMs: verdict.retryAfterMs,
-        ...(req.cid !== undefined ? { ref: req.cid } : {}),
-      } satisfies ErrorFrame,
+      },
     };
   }
   return submitMessage(

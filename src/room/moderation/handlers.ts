@@ -15,7 +15,6 @@
  *   is `not_found`.
  */
 
-import type { StoredEntry } from "../../files/room-files";
 import { errorFrame } from "../../hibernation/error-frame";
 import { broadcast, type Connection, liveConnections, sendFrame } from "../../hibernation/sockets";
 import { CloseCode, ErrorCode } from "../../protocol/codes";
@@ -23,6 +22,7 @@ import type { MessageDeletedFrame, ModerationFrame, RoomMessageFrame, UserRef } 
 import type { ClientFrameOf } from "../../protocol/schemas";
 import type { ConnectionAttachment } from "../attachment";
 import type { Handler, RoomContext } from "../room-context";
+import type { StoredEntry } from "../stored-entry";
 import type { RestrictionKind, Restrictions } from "./restrictions";
 
 type TargetFrame = ClientFrameOf<"kick" | "ban" | "mute">;

@@ -7,14 +7,14 @@
 import { Hono } from "hono";
 import { bearerToken } from "../auth/transport";
 import { readConfig } from "../config";
-import { apiCors } from "../http/api-cors";
-import { guard } from "../http/guard-middleware";
-import { checkRoomAccess } from "../http/room-access";
-import { requireRoomName } from "../http/room-path";
+import { deleteFiles, storeFileStream } from "../files/file-objects";
+import { fileLinkSigner } from "../files/signed-url";
 import type { FileShareFrame } from "../protocol/frames";
-import { deleteFiles, storeFileStream } from "./file-objects";
-import type { FileRefusal } from "./file-refusal";
-import { fileLinkSigner } from "./signed-url";
+import { refusalResponse } from "../protocol/refusal";
+import { apiCors } from "./api-cors";
+import { guard } from "./guard-middleware";
+import { checkRoomAccess } from "./room-access";
+import { requireRoomName } from "./room-path";
 import { contentLength, FILE_NAME_HEADER, readUploadRequest } from "./upload-request";
 
 /** `POST /v1/rooms/:room/files` (mounted beside the other room routes). */
@@ -99,24 +99,3 @@ roomFileRoutes.post("/:room/files", async (c) => {
   }
   return c.json(shared.result satisfies FileShareFrame, 201);
 });
-
-/**
- * The HTTP answer to a refused upload: `{error, message}` with its status,
- * `Retry-After` (seconds) plus `retryAfterMs` for rate limits and slow mode,
- * `until` for a ban, `reason` and `until` for a mute.
- */
-export function refusalResponse(refusal: FileRefusal): Response {
-  const { status, error, message, retryAfterMs, until, reason } = refusal;
-  const headers: Record<string, string> = {};
-  if (retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(retryAfterMs / 1000));
-  return Response.json(
-    {
-      error,
-      message,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      ...(reason !== undefined ? { reason } : {}),
-      ...(until !== undefined ? { until } : {}),
-    },
-    { status, headers },
-  );
-}

@@ -5,10 +5,10 @@
  * when its percent-encoding is malformed) and the optional `cid`.
  */
 import type { Config } from "../config";
+import { decodeFileNameHeader, sanitizeFileName } from "../files/file-name";
+import { mediaType } from "../files/file-types";
+import { type Refusal, RefusalError } from "../protocol/refusal";
 import { CID_MAX_CHARS } from "../protocol/schemas";
-import { decodeFileNameHeader, sanitizeFileName } from "./file-name";
-import { type FileRefusal, FileRefusalError } from "./file-refusal";
-import { mediaType } from "./file-types";
 
 /** A checked upload request. */
 export interface UploadRequest {
@@ -31,27 +31,27 @@ export function contentLength(raw: string | null | undefined): number | undefine
   return raw !== null && raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }
 
-function refuse(refusal: FileRefusal): never {
-  throw new FileRefusalError(refusal);
+function refuse(refusal: Refusal): never {
+  throw new RefusalError(refusal);
 }
 
 /**
- * Reads and checks an upload's headers and query, or throws {@link FileRefusalError}.
+ * Reads and checks an upload's headers and query, or throws {@link RefusalError}.
  * @example const upload = readUploadRequest(c.req.raw, readConfig(c.env));
  */
 export function readUploadRequest(req: Request, config: Config): UploadRequest {
   const rawLength = req.headers.get("Content-Length");
   if (rawLength === null) {
-    refuse({ status: 411, error: "length_required", message: "send the file's size in Content-Length" });
+    refuse({ status: 411, code: "length_required", message: "send the file's size in Content-Length" });
   }
   const length = contentLength(rawLength);
   if (length === undefined) {
-    refuse({ status: 400, error: "length_mismatch", message: "Content-Length is not a byte count" });
+    refuse({ status: 400, code: "length_mismatch", message: "Content-Length is not a byte count" });
   }
   if (length > config.maxFileBytes) {
     refuse({
       status: 413,
-      error: "file_too_large",
+      code: "file_too_large",
       message: `files are limited to ${config.maxFileBytes} bytes`,
     });
   }
@@ -59,7 +59,7 @@ export function readUploadRequest(req: Request, config: Config): UploadRequest {
   if (!config.allowedFileTypes.includes(type)) {
     refuse({
       status: 415,
-      error: "unsupported_type",
+      code: "unsupported_type",
       message: `allowed types: ${config.allowedFileTypes.join(", ")}`,
     });
   }
@@ -69,7 +69,7 @@ export function readUploadRequest(req: Request, config: Config): UploadRequest {
   } catch {
     refuse({
       status: 400,
-      error: "invalid_file_name",
+      code: "invalid_file_name",
       message: `${FILE_NAME_HEADER} must be percent-encoded UTF-8 (encodeURIComponent)`,
     });
   }
@@ -79,7 +79,7 @@ export function readUploadRequest(req: Request, config: Config): UploadRequest {
   if (unknown !== undefined || (cid !== undefined && (cid.length === 0 || cid.length > CID_MAX_CHARS))) {
     refuse({
       status: 400,
-      error: "invalid_query",
+      code: "invalid_query",
       message: `the only query is cid (1-${CID_MAX_CHARS} chars)`,
     });
   }

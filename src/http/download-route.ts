@@ -2,12 +2,12 @@
  * `GET /v1/files/:id?exp&sig`. No token: the signed link is the capability,
  * checked here before R2 is touched (403 forged or altered, 403 expired or claiming
  * more than a link lives), then the
- * bytes are served from R2 with the safety headers (see serve-file.ts).
+ * bytes are served from R2 with the safety headers (see files/serve-file.ts).
  */
 import { Hono } from "hono";
-import { HttpError } from "../http/http-error";
-import { serveFile } from "./serve-file";
-import { fileLinkSigner } from "./signed-url";
+import { serveFile } from "../files/serve-file";
+import { fileLinkSigner } from "../files/signed-url";
+import { HttpError } from "./http-error";
 
 /** `GET /v1/files/:id`. */
 export const fileRoutes = new Hono<{ Bindings: Env }>();
