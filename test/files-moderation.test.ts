@@ -5,20 +5,12 @@
 // files and messages alike. Moderators are above slow mode, admins above both.
 import { describe, expect, it } from "vitest";
 import { binaryPng, PNG_BYTES } from "./helpers/files";
-import { freshRoom, signTestToken } from "./helpers/tokens";
+import { moderatedRoom } from "./helpers/moderated-room";
+import { signTestToken } from "./helpers/tokens";
 import { storedKeys, uploadFile } from "./helpers/uploads";
 import { openRoom, roundTrip, type TestSocket } from "./helpers/workerd-socket";
 
 const base64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
-
-/** A room with a moderator `mod` and a member `bob`, both welcomed. */
-async function moderatedRoom() {
-  const room = freshRoom();
-  const mod = await openRoom(room, { sub: "mod", name: "Mo", role: "moderator" });
-  const bob = await openRoom(room, { sub: "bob", name: "Bob" });
-  await mod.frames.next("user_joined");
-  return { room, mod, bob };
-}
 
 function sendFileFrame(socket: TestSocket, cid: string): void {
   socket.send({

@@ -5,6 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ModerationFrame } from "../src/protocol/frames";
 import { binaryPng } from "./helpers/files";
+import { moderatedRoom } from "./helpers/moderated-room";
 import { freshRoom, signTestToken } from "./helpers/tokens";
 import { storedKeys } from "./helpers/uploads";
 import {
@@ -16,15 +17,6 @@ import {
 } from "./helpers/workerd-socket";
 
 const stubOf = (room: string) => env.ROOM.getByName(room);
-
-/** A room with a moderator `mod` and a member `bob`, both welcomed. */
-async function moderatedRoom() {
-  const room = freshRoom();
-  const mod = await openRoom(room, { sub: "mod", name: "Mo", role: "moderator" });
-  const bob = await openRoom(room, { sub: "bob", name: "Bob" });
-  await mod.frames.next("user_joined");
-  return { room, mod, bob };
-}
 
 async function expectError(socket: TestSocket, code: string, ref?: string): Promise<void> {
   const error = await socket.frames.next("error");
