@@ -19,7 +19,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { z } from "zod";
 import type { RefreshScope } from "../auth/token-refresh";
 import type { Identity } from "../auth/verify";
-import { type Config, readConfig } from "../config";
+import { type Config, type EventWebhookConfig, readConfig } from "../config";
 import { AbuseReports } from "../guard/abuse-reports";
 import { logEvent } from "../logging/log";
 import { CloseCode, isReservedCloseCode, PING_FRAME, PONG_FRAME, SUBPROTOCOL } from "../protocol/codes";
@@ -68,6 +68,8 @@ export abstract class HibernatingObject<
   readonly #refreshOwner: TokenRefreshOwner<A>;
   /** What each socket's frames left running: refusals and closes go out behind it. */
   readonly #inFlight = new InFlight();
+  /** Set by {@link eventWebhooks}: retried by the alarm. */
+  #webhooks: { retry(): Promise<void> } | undefined;
 
   /**
    * `schema` builds the client-frame schema from the config (once per wake-up);
@@ -271,6 +273,39 @@ export abstract class HibernatingObject<
 
   /** The idle sweep: closes silent and expired connections, then re-arms itself. */
   override async alarm(): Promise<void> {
+    await this.#sweep();
+    // Then the webhook retries that are due, awaited (see WebhookEvents).
+    await this.#webhooks?.retry();
+  }
+
+  /**
+   * This object's event webhooks (`EVENT_WEBHOOK_URL`), or undefined when they
+   * are off: `Events` is given the object's alarm to arm for retries and its
+   * counters for failed deliveries, and the alarm retries what is due.
+   * @example this.events = this.eventWebhooks(RoomEvents);
+   */
+  protected eventWebhooks<E extends { retry(): Promise<void> }>(
+    Events: new (
+      ctx: DurableObjectState,
+      webhook: EventWebhookConfig,
+      armBy: (due: number) => Promise<void>,
+      onFailedAttempt: () => void,
+    ) => E,
+  ): E | undefined {
+    const webhook = this.config.eventWebhook;
+    if (!webhook) return undefined;
+    const events = new Events(
+      this.ctx,
+      webhook,
+      (due) => this.ensureAlarmBy(due),
+      () => this.counters.failure("webhook"),
+    );
+    this.#webhooks = events;
+    return events;
+  }
+
+  /** The idle/expiry sweep and the object's own alarm work; re-arms for the next deadline. */
+  async #sweep(): Promise<void> {
     const now = Date.now();
     const deadlines: number[] = [];
     for (const ws of this.ctx.getWebSockets()) {

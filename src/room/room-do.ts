@@ -67,15 +67,7 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     this.moderation = new RoomModeration(ctx.storage.sql, this.store, this.config);
     const typing = new RateLimiter(ctx.storage.sql, this.config.typingRatePerMinute, "typing_buckets");
     this.gate.light = { type: "typing_indicator", limiter: typing };
-    const webhook = this.config.eventWebhook;
-    this.events = webhook
-      ? new RoomEvents(
-          ctx,
-          webhook,
-          (due) => this.ensureAlarmBy(due),
-          () => this.counters.failure("webhook"),
-        )
-      : undefined;
+    this.events = this.eventWebhooks(RoomEvents);
     this.#history = new RoomHistory(this.store, this.files, this.events, this.counters, {
       historyLimit: this.config.historyLimit,
       pageSize: this.pageSize(),
@@ -210,12 +202,6 @@ export class RoomDO extends HibernatingObject<ConnectionAttachment, ClientFrame,
     this.files.prune(now);
     this.handlerContext.serviceLimiter.prune(now);
     return this.presence.nextGraceDue();
-  }
-
-  /** The sweep (base class), then the webhook retries that are due, awaited (see RoomEvents). */
-  override async alarm(): Promise<void> {
-    await super.alarm();
-    await this.events?.retry();
   }
 
   /** A refreshed token must still cover this room. */

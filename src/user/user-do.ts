@@ -72,15 +72,7 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
     super(ctx, env, inboxFrameSchema, "inbox");
     this.store = new MessageLog(ctx.storage, { limit: this.config.inboxHistoryLimit, threads: true });
     this.conversations = new Conversations(ctx.storage.sql);
-    const webhook = this.config.eventWebhook;
-    this.events = webhook
-      ? new InboxEvents(
-          ctx,
-          webhook,
-          (due) => this.ensureAlarmBy(due),
-          () => this.counters.failure("webhook"),
-        )
-      : undefined;
+    this.events = this.eventWebhooks(InboxEvents);
     this.handlerContext = {
       abuse: this.abuse,
       store: this.store,
@@ -269,11 +261,5 @@ export class UserDO extends HibernatingObject<SocketAttachment, InboxClientFrame
 
   #owner(id: string): UserRef {
     return this.ctx.storage.kv.get<UserRef>(OWNER_KEY) ?? { id, name: id };
-  }
-
-  /** The sweep (base class), then the webhook retries that are due, awaited (see WebhookEvents). */
-  override async alarm(): Promise<void> {
-    await super.alarm();
-    await this.events?.retry();
   }
 }
