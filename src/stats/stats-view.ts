@@ -141,6 +141,7 @@ function topRooms(store: StatsStore, now: number): TopRoom[] {
 }
 
 function series(minutes: readonly MinuteRow[]): AdminStats["series"] {
+  const split = minutes.map(outcomes);
   return {
     stepMs: MINUTE_MS,
     t: minutes.map((m) => m.minute),
@@ -149,8 +150,8 @@ function series(minutes: readonly MinuteRow[]): AdminStats["series"] {
     deliveries: minutes.map((m) => m.counts.deliveries),
     errors: minutes.map((m) => sum(m.counts.errors)),
     refusals: minutes.map((m) => m.refusals),
-    failures: minutes.map((m) => outcomes(m).failures),
-    refused: minutes.map((m) => outcomes(m).refused),
+    failures: split.map((o) => o.failures),
+    refused: split.map((o) => o.refused),
     connects: minutes.map((m) => m.opened),
     p95: minutes.map((m) => quantileMs(m.counts.latency, 0.95)),
   };
